@@ -1,0 +1,271 @@
+"""build(): the pipeline, one timed stage per line — read it as a table of contents.
+
+config → sources → posts → links (URLs, translations, Liquid) → blocks → execution →
+Markdown → pages → templates → output tree → write. Everything is loaded, executed and
+rendered in memory before anything is written; problems are collected per stage and
+reported together, and a build with errors writes nothing.
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from .blocks import parse_blocks
+from .blockview import notebook, pygments_css, render_block, script
+from .config import SiteConfig, load_config
+from .content import Post, discover, is_visible, parse_source
+from .errors import Problem, SiteError, error, errors_only, warning
+from .i18n import load_strings, translation_groups
+from .liquid import LiquidContext, render_liquid
+from .markdown import Rendered, render
+from .output import OutputTree, WriteReport, check_output_dir, write_tree
+from .pages import Download, Page, build_pages, make_view, output_path, sitemap_page, url_of
+from .render_cache import RenderCache
+from .sessions import Checked, ExecutionReport, PostBlocks, execute_all, result_for
+from .templates import Renderer, site_view, template_name
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    drafts: bool = False
+    future: bool = False
+    strict: bool = False
+    out: Path | None = None
+    base_url: str | None = None
+    force: bool = False
+    accept: bool = False
+    rerun: bool = False
+    jobs: int = 0
+    explain: bool = False
+    live_reload: bool = False
+    write: bool = True
+
+
+@dataclass
+class BuildReport:
+    pages: int = 0
+    written: WriteReport | None = None
+    seconds: float = 0.0
+    stages: list[tuple[str, float]] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    execution: ExecutionReport | None = None
+    out: Path | None = None
+    tree: OutputTree | None = None
+
+
+class Stages:
+    """Times each stage and collects the problems it reports."""
+
+    def __init__(self, progress: Callable[[str], None]):
+        self.progress, self.problems, self.timings = progress, [], []
+        self.execution: ExecutionReport | None = None   # kept on failure too: `check` prints its table
+
+    @contextmanager
+    def __call__(self, name: str):
+        start = time.perf_counter()
+        self.progress(f"{name}…")
+        yield self.problems
+        self.timings.append((name, time.perf_counter() - start))
+
+    def stop_on_errors(self) -> None:
+        if errors_only(self.problems):
+            failure = SiteError(self.problems)
+            failure.execution = self.execution
+            raise failure
+
+
+def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable[[str], None] = lambda s: None,
+          cache: RenderCache | None = None) -> BuildReport:
+    started = time.perf_counter()
+    stage = Stages(progress)
+    cache = cache or RenderCache.load(root)
+
+    with stage("config") as problems:
+        config, config_problems = load_config(root)
+        problems += config_problems
+        if options.base_url is not None:
+            config = replace(config, url=options.base_url.rstrip("/"))
+        out = (options.out or config.output_dir).resolve()
+        danger = check_output_dir(out, root, options.force)
+        if danger:
+            raise SiteError(error("site.yaml", None, danger))
+
+    with stage("content") as problems:
+        posts = read_posts(root, config, options, problems)
+        strings, string_problems = load_strings(root, config.languages)
+        problems += string_problems
+        stage.stop_on_errors()
+
+    with stage("links") as problems:
+        urls = {post.path: url_of(post, config) for post in posts}
+        groups, group_problems = translation_groups(posts)
+        problems += group_problems + missing_translations(groups, config)
+        texts = {post.path: apply_liquid(post, posts, urls, config, problems) for post in posts}
+
+    with stage("blocks") as problems:
+        samples = read_samples(root)
+        parsed: dict[str, PostBlocks] = {}
+        for post in posts:
+            text, blocks, block_problems = parse_blocks(texts[post.path], post.path, post.body_line, samples)
+            parsed[post.path] = PostBlocks(post, text, tuple(blocks))
+            problems += block_problems
+        stage.stop_on_errors()
+
+    with stage("execute") as problems:
+        execution = execute_all(
+            config, [[parsed[group[lang].path] for lang in config.languages if lang in group] for group in groups.values()],
+            samples,
+            jobs=options.jobs or config.execution.jobs, use_cache=not options.rerun, accept=options.accept,
+            progress=progress)
+        problems += execution.problems
+        stage.execution = execution
+        if options.explain:
+            for line in execution.log:
+                progress(line)
+        write_expected(execution)
+
+    tree = OutputTree()
+    with stage("render") as problems:
+        views = []
+        for post in posts:
+            rendered, downloads = render_post(parsed[post.path], execution, config, strings[post.lang], urls[post.path],
+                                              cache, tree, problems)
+            views.append(make_view(post, rendered, urls[post.path], downloads))
+
+    with stage("pages") as problems:
+        versions = {urls[p.path]: {lang: urls[q.path] for lang, q in group.items()}
+                    for group in groups.values() for p in group.values()}
+        labels = {lang: {k: strings[lang](k) for k in ("categories", "tags", "archive", "not_found")}
+                  for lang in config.languages}
+        pages = build_pages(config, views, versions, labels)
+        pages.append(sitemap_page(pages))
+
+    with stage("templates") as problems:
+        menus = {lang: tuple((v.title, v.url) for v in sorted(views, key=lambda v: v.url) if not v.is_post and v.lang == lang)
+                 for lang in config.languages}
+        renderer = Renderer(root / "templates", config, strings, site_view(config, menus, options.live_reload))
+        problems += renderer.check({template_name(p.template) for p in pages})
+        stage.stop_on_errors()
+        for page in pages:
+            claim = tree.add(output_path(page.url), renderer.render(page), page.source or f"the {page.template} page")
+            if claim:
+                problems.append(claim)
+
+    with stage("assets") as problems:
+        add_static(root / "static", tree, problems)
+        problems += [p for p in [tree.add("assets/pygments.css", pygments_css(), "the Pygments styles")] if p]
+
+    stage.stop_on_errors()
+    if options.strict and stage.problems:
+        raise SiteError(stage.problems + [error("site.yaml", None, f"--strict: {len(stage.problems)} warning(s) fail the build")])
+
+    report = BuildReport(pages=len(pages), warnings=stage.problems, execution=execution, out=out, tree=tree)
+    if options.write:
+        with stage("write"):
+            report.written = write_tree(tree, out)
+        cache.save()
+    report.stages, report.seconds = stage.timings, time.perf_counter() - started
+    return report
+
+
+def read_posts(root: Path, config: SiteConfig, options: BuildOptions, problems: list[Problem]) -> list[Post]:
+    sources, found = discover(root, config.languages)
+    problems += found
+    now = datetime.now(timezone.utc)
+    posts = []
+    for source in sources:
+        post, post_problems = parse_source(source)
+        problems += post_problems
+        if post is not None and is_visible(post, now, options.drafts, options.future):
+            posts.append(post)
+    return posts
+
+
+def missing_translations(groups: dict[str, dict[str, Post]], config: SiteConfig) -> list[Problem]:
+    return [warning(post.path, None, f"no translation in `{lang}` (the switcher links to the {lang} home)")
+            for group in groups.values() for post in group.values() for lang in config.languages if lang not in group]
+
+
+def apply_liquid(post: Post, posts: list[Post], urls: dict[str, str], config: SiteConfig, problems: list[Problem]) -> str:
+    by_stem = {(p.lang, p.stem): urls[p.path] for p in posts if p.is_post}
+    ctx = LiquidContext(config.url, config.baseurl,
+                        lambda stem: (config.baseurl + by_stem[(post.lang, stem)]) if (post.lang, stem) in by_stem else None)
+    text, liquid_problems = render_liquid(post.body, ctx, post.path, post.body_line)
+    problems += liquid_problems
+    return text
+
+
+def read_samples(root: Path) -> dict[str, str]:
+    folder = root / "code_samples"
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(folder.rglob("*.py")) if "expected" not in p.relative_to(folder).parts}
+
+
+def write_expected(execution: ExecutionReport) -> None:
+    """Record new (or --accept'ed) outputs next to the samples: they are the author's to commit."""
+    for path, text in execution.expected_writes.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def render_post(pb: PostBlocks, execution: ExecutionReport, config: SiteConfig, t, url: str,
+                cache: RenderCache, tree: OutputTree, problems: list[Problem]) -> tuple[Rendered, tuple[Download, ...]]:
+    post = pb.post
+    results: list[Checked | None] = [result_for(execution, b) for b in pb.blocks]
+    htmls = []
+    for block, checked in zip(pb.blocks, results):
+        view = render_block(block, checked.result if checked else None, post.lang, config.languages, t, config.baseurl)
+        if view.missing_alt:
+            problems.append(error(post.path, block.line, f"block {block.index} ({block.label}) draws a figure: "
+                                                         "give it alt text with alt=\"…\""))
+        for path, data in view.assets:
+            if path not in tree.files:
+                tree.add(path, data, post.path)
+        htmls.append(view.html)
+    rendered = cache.render(pb.text, post.lang, tuple(htmls), post.front.excerpt_separator, render)
+    problems += [error(post.path, post.body_line + line - 1, message) for line, message in rendered.math_errors]
+    problems += missing_alt_text(post, rendered.html)
+    downloads: tuple[Download, ...] = ()
+    if pb.blocks:
+        base = output_path(url).rsplit("/", 1)[0]
+        stem = post.slug
+        pairs = [(b, c.result if c else None) for b, c in zip(pb.blocks, results)]
+        for name, data, label in (
+                (f"{stem}.ipynb", notebook(post.front.title, config.absolute(url), pairs, post.lang, config.languages), "notebook"),
+                (f"{stem}.py", script(post.front.title, config.absolute(url), list(pb.blocks), post.lang, config.languages), "script")):
+            claim = tree.add(f"{base}/{name}".lstrip("/"), data, post.path)
+            if claim:
+                problems.append(claim)
+            downloads += (Download(t(f"download_{label}"), f"{config.baseurl}/{base}/{name}".replace("//", "/")),)
+    return rendered, downloads
+
+
+def missing_alt_text(post: Post, html: str) -> list[Problem]:
+    import re
+
+    found = []
+    for m in re.finditer(r"<img\b[^>]*>", html):
+        if not re.search(r"\balt\s*=", m.group(0)):
+            src = re.search(r'src="([^"]*)"', m.group(0))
+            name = src.group(1) if src else "an image"
+            at = post.body.find(name)
+            line = post.body_line + post.body.count("\n", 0, at) if at >= 0 else None
+            found.append(warning(post.path, line, f"image {name} has no alt text"))
+    return found
+
+
+def add_static(folder: Path, tree: OutputTree, problems: list[Problem]) -> None:
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts):
+            rel = path.relative_to(folder).as_posix()
+            claim = tree.add(rel, path.read_bytes(), f"static/{rel}")
+            if claim:
+                problems.append(claim)

@@ -1,0 +1,106 @@
+"""Jinja2: the environment, its filters, and Page → bytes.
+
+Templates get view objects (`site`, `page`, `post`, `t`, `lang`), never internal records.
+Undefined variables are errors (StrictUndefined), autoescape is on, and every UI string a
+template asks for with `t("key")` is checked against each language when the site loads.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .config import SiteConfig
+from .errors import Problem, error
+from .i18n import Strings, format_date
+from .pages import Page
+
+T_CALL = re.compile(r"""\bt\(\s*["']([\w.-]+)["']""")
+
+
+@dataclass(frozen=True)
+class SiteView:
+    title: dict[str, str]
+    description: dict[str, str]
+    author: str
+    url: str
+    baseurl: str
+    languages: tuple[str, ...]
+    default_language: str
+    menus: dict[str, tuple[tuple[str, str], ...]]   # lang → (title, url) of its pages, for the navigation
+    live_reload: bool = False
+
+
+def site_view(config: SiteConfig, menus: dict[str, tuple[tuple[str, str], ...]], live_reload: bool = False) -> SiteView:
+    return SiteView(config.title, config.description, config.author, config.url, config.baseurl,
+                    config.languages, config.default_language, menus, live_reload)
+
+
+def _iso(when: datetime | None) -> str:
+    # no clock time in the output: two builds of the same content give the same bytes
+    when = when or datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def template_name(template: str) -> str:
+    return template if "." in template else f"{template}.html"
+
+
+class Renderer:
+    """A Jinja2 environment over `templates/` bound to one site."""
+
+    def __init__(self, templates_dir: Path, config: SiteConfig, strings: dict[str, Strings], site: SiteView):
+        import jinja2  # after config and content have loaded: a broken site.yaml fails before this cost
+
+        self.config, self.strings, self.site = config, strings, site
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        )
+        self.env.filters.update(
+            date=self._date, iso=_iso,
+            relative_url=lambda url: config.baseurl + url, absolute_url=config.absolute,
+        )
+        self.templates_dir = templates_dir
+
+    @staticmethod
+    def _date(when: datetime | None, lang: str, fmt: str = "long") -> str:
+        return format_date(when, lang, fmt) if when else ""
+
+    def check(self, names: set[str]) -> list[Problem]:
+        """Templates that are missing or fail to compile, and UI strings they use that a language lacks."""
+        import jinja2
+
+        problems = []
+        for name in sorted(names):
+            path = self.templates_dir / name
+            rel = f"templates/{name}"
+            if not path.is_file():
+                problems.append(error(rel, None, "template not found (a layout in front matter or a built-in page needs it)"))
+                continue
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateSyntaxError as exc:
+                problems.append(error(f"templates/{exc.name or name}", exc.lineno, f"template syntax error: {exc.message}"))
+        for path in sorted(self.templates_dir.rglob("*")):
+            if not path.is_file():
+                continue
+            text = path.read_text(encoding="utf-8")
+            for m in T_CALL.finditer(text):
+                for lang, table in self.strings.items():
+                    if m.group(1) not in table.table:
+                        problems.append(error(path.relative_to(self.templates_dir.parent).as_posix(),
+                                              text.count("\n", 0, m.start()) + 1,
+                                              f"UI string `{m.group(1)}` is not defined in i18n/{lang}.yaml"))
+        return problems
+
+    def render(self, page: Page) -> bytes:
+        lang = page.lang or self.config.default_language
+        context: dict[str, Any] = {
+            "site": self.site, "page": page, "post": page.post, "lang": lang, "t": self.strings[lang],
+            "strings": self.strings,
+        }
+        return self.env.get_template(template_name(page.template)).render(context).encode("utf-8")
