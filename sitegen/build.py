@@ -98,10 +98,12 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
         posts = read_posts(root, config, options, problems)
         strings, string_problems = load_strings(root, config.languages)
         problems += string_problems
-        stage.stop_on_errors()
+        if set(strings) != set(config.languages):
+            stage.stop_on_errors()   # without UI strings nothing can be rendered
 
     with stage("links") as problems:
         urls = {post.path: url_of(post, config) for post in posts}
+        problems += url_collisions(posts, urls)
         groups, group_problems = translation_groups(posts)
         problems += group_problems + missing_translations(groups, config)
         texts = {post.path: apply_liquid(post, posts, urls, config, problems) for post in posts}
@@ -113,7 +115,6 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
             text, blocks, block_problems = parse_blocks(texts[post.path], post.path, post.body_line, samples)
             parsed[post.path] = PostBlocks(post, text, tuple(blocks))
             problems += block_problems
-        stage.stop_on_errors()
 
     with stage("execute") as problems:
         execution = execute_all(
@@ -183,6 +184,17 @@ def read_posts(root: Path, config: SiteConfig, options: BuildOptions, problems: 
         if post is not None and is_visible(post, now, options.drafts, options.future):
             posts.append(post)
     return posts
+
+
+def url_collisions(posts: list[Post], urls: dict[str, str]) -> list[Problem]:
+    claimed: dict[str, Post] = {}
+    found = []
+    for post in posts:
+        first = claimed.setdefault(urls[post.path], post)
+        if first is not post:
+            found.append(error(post.path, post.line_of("permalink"),
+                               f"URL {urls[post.path]} is also claimed by {first.path}"))
+    return found
 
 
 def missing_translations(groups: dict[str, dict[str, Post]], config: SiteConfig) -> list[Problem]:

@@ -72,7 +72,8 @@ def _progress(quiet: bool):
     return show
 
 
-def print_problems(problems, stream=sys.stderr) -> None:
+def print_problems(problems, stream=None) -> None:
+    stream = stream or sys.stderr
     ordered = sorted(problems, key=lambda p: (p.warning, p.path, p.line or 0))
     for problem in ordered:
         print(problem, file=stream)

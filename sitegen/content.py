@@ -202,10 +202,13 @@ def parse_source(source: Source) -> tuple[Post | None, list[Problem]]:
         try:
             data = yaml.load(yaml_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
+            # the context mark says where the broken construct starts (an unclosed quote or bracket)
+            mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
             line = yaml_line + mark.line if mark else yaml_line
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            return None, [error(path, line, f"front matter is not valid YAML: {problem}")]
+            context = getattr(exc, "context", None)
+            detail = f"{context}: {problem}" if context and getattr(exc, "context_mark", None) else problem
+            return None, [error(path, line, f"front matter is not valid YAML ({detail})")]
         if not isinstance(data, dict):
             return None, [error(path, yaml_line, f"front matter must be a mapping of keys, got {type(data).__name__}")]
 

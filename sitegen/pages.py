@@ -13,6 +13,7 @@ from typing import Any
 from .config import SiteConfig
 from .content import Post, slugify
 from .markdown import Rendered
+from .typography import french
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Page:
     lang: str | None
     title: str
     alternates: tuple[tuple[str, str], ...] = ()     # (lang, url) of every version, this one included
+    x_default: str | None = None                     # hreflang x-default; else the default language's version
     switcher: tuple[SwitchLink, ...] = ()
     post: PostView | None = None
     posts: tuple[PostView, ...] = ()
@@ -124,12 +126,15 @@ def term_url(lang: str, kind: str, name: str) -> str:
 def make_view(post: Post, rendered: Rendered, url: str, downloads: tuple[Download, ...] = ()) -> PostView:
     front = post.front
     excerpt = front.excerpt if front.excerpt is not None else rendered.excerpt
+    title, description = front.title, front.description or ""
+    if post.lang == "fr":   # front matter text gets the same typography as the body
+        title, description = french(title), french(description)
     return PostView(
-        title=front.title, url=url, lang=post.lang, date=post.date, html=rendered.html, toc=rendered.toc,
+        title=title, url=url, lang=post.lang, date=post.date, html=rendered.html, toc=rendered.toc,
         excerpt=excerpt, reading_minutes=rendered.reading_minutes,
         categories=tuple((c, term_url(post.lang, "categories", c)) for c in front.categories),
         tags=tuple((t, term_url(post.lang, "tags", t)) for t in front.tags),
-        description=front.description or "", image=front.image,
+        description=description, image=front.image,
         layout=front.layout or ("post" if post.is_post else "page"), is_post=post.is_post, path=post.path,
         extra=dict(front.extra), downloads=downloads,
     )
@@ -182,7 +187,8 @@ def build_pages(config: SiteConfig, views: list[PostView], groups: dict[str, dic
                 number, len(chunks),
                 None if number == 1 else (home_url(lang) if number == 2 else f"/{lang}/page/{number - 1}/"),
                 f"/{lang}/page/{number + 1}/" if number < len(chunks) else None)
-            links = _same_everywhere(config, lang, home_url) if number == 1 else \
+            # the homes and the bilingual root page form one group; the root is its x-default
+            links = {**_same_everywhere(config, lang, home_url), "x_default": "/"} if number == 1 else \
                 {"alternates": ((lang, url),), "switcher": _switcher(config, lang, {})}
             pages.append(Page(url=url, template="home", lang=lang, title=config.title[lang], posts=tuple(chunk),
                               paginator=paginator, description=config.description[lang], **links))
@@ -212,7 +218,7 @@ def build_pages(config: SiteConfig, views: list[PostView], groups: dict[str, dic
         pages.append(Page(url=f"/{lang}/404.html", template="404", lang=lang, title=labels["not_found"],
                           **_same_everywhere(config, lang, lambda lg: f"/{lg}/404.html")))
 
-    root_links = {"alternates": tuple((lg, home_url(lg)) for lg in config.languages)}
+    root_links = {"alternates": tuple((lg, home_url(lg)) for lg in config.languages), "x_default": "/"}
     pages.append(Page(url="/", template="root", lang=None, title=" · ".join(dict.fromkeys(config.title.values())),
                       **root_links))
     pages.append(Page(url="/404.html", template="404", lang=None, title="404"))

@@ -1,0 +1,315 @@
+"""End-to-end builds of fixture sites: pages, translations, feeds, sitemap, errors, safety."""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from htmltools import parse
+from sitecheck import alternates, broken_links, html_pages, switcher
+from sitegen.build import BuildOptions, build
+from sitegen.cli import main
+from sitegen.errors import SiteError
+
+FR_POST = "fr/2021/04/05/phase-d-entrainement/index.html"
+EN_POST = "en/2021/04/05/training-phase/index.html"
+LONE_POST = "fr/2021/06/07/seulement-en-francais/index.html"
+
+
+def snapshot(out: Path) -> dict[str, tuple[str, int]]:
+    return {p.relative_to(out).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+            for p in out.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def basic(site_factory):
+    site = site_factory("basic")
+    report = build(site)
+    return site, site / "_site", report
+
+
+def read(out: Path, rel: str):
+    return parse((out / rel).read_bytes())
+
+
+def test_every_expected_page_is_written(basic):
+    site, out, report = basic
+    for rel in (FR_POST, EN_POST, LONE_POST, "fr/2021/05/01/deuxieme/index.html", "en/2021/05/01/second/index.html",
+                "index.html", "404.html", "fr/404.html", "en/404.html", "fr/index.html", "fr/page/2/index.html",
+                "en/index.html", "fr/archive/index.html", "en/archive/index.html", "fr/a-propos/index.html",
+                "en/about/index.html", "fr/tags/bn/index.html", "en/categories/deep-learning/index.html",
+                "fr/feed.xml", "en/feed.xml", "sitemap.xml", "robots.txt", "assets/pygments.css", "css/site.css"):
+        assert (out / rel).is_file(), rel
+    assert report.pages == len([p for p in out.rglob("*") if p.suffix in (".html", ".xml", ".txt")])
+
+
+def test_drafts_and_future_posts_are_left_out_unless_asked(basic, tmp_path):
+    site, out, _ = basic
+    assert not any("brouillon" in p.relative_to(out).as_posix() or "future" in p.relative_to(out).as_posix()
+                   for p in out.rglob("*"))
+    build(site, BuildOptions(drafts=True, future=True, out=site / "_all"))
+    assert (site / "_all/fr/2021/07/01/brouillon/index.html").is_file()
+    assert (site / "_all/en/2999/01/01/future/index.html").is_file()
+
+
+def test_jekyll_post_builds_unchanged(basic):
+    _, out, _ = basic
+    doc = read(out, LONE_POST)
+    content = doc.find("div", **{"class": "content"})
+    centered = content.find("p", align="center")
+    assert centered is not None and centered.find("img").attrs["src"] == "/images/x.png"
+    assert centered.find("strong").text == "Légende"
+    table = content.find("table", **{"class": "highlighttable"})
+    assert table is not None, "{% highlight python linenos %} gives a numbered block"
+    assert "x = {{ 1 }}" in table.find("code").text
+    assert "{{ gardé tel quel }}" in content.text
+    assert "https://test.example/fr/." in content.text
+
+
+def test_code_is_opaque_and_post_url_resolves(basic):
+    _, out, _ = basic
+    doc = read(out, FR_POST)
+    code = [c.text for c in doc.find_all("code")]
+    assert any('"{{ pas du liquid }} {% ni ceci %} $x$"' in c for c in code)
+    assert "{{ inline }}" in code
+    links = [a.attrs["href"] for a in doc.find("div", **{"class": "content"}).find_all("a")]
+    assert "/fr/2021/05/01/deuxieme/" in links
+
+
+def test_title_is_escaped_not_executed(basic):
+    _, out, _ = basic
+    doc = read(out, LONE_POST)
+    assert doc.find("h1").text == "<script>alert(1)</script>"
+    assert not doc.find_all("script")
+
+
+def test_headings_math_typography_and_footnotes(basic):
+    _, out, _ = basic
+    doc = read(out, FR_POST)
+    ids = [h.attrs["id"] for h in doc.find_all("h2")]
+    assert ids == ["phase-d-entrainement", "phase-d-entrainement_1"]
+    assert [a.attrs["href"] for a in doc.find("nav", **{"class": "toc"}).find_all("a")] == ["#" + i for i in ids]
+    maths = doc.find_all("math")
+    assert [m.attrs["display"] for m in maths] == ["inline", "block"]
+    paragraph = doc.find("div", **{"class": "content"}).find("p")
+    assert paragraph.text == "Premier paragraphe\u00a0: il sert d'extrait\u202f!"
+    assert "«\u00a0la suite\u00a0»" in doc.find("div", **{"class": "content"}).text
+    assert "le prix $5." in doc.find("div", **{"class": "content"}).text
+    assert doc.find("li", id="fn:1") is not None
+
+
+def test_dates_are_localized_and_keep_the_front_matter_time(basic):
+    _, out, _ = basic
+    fr_time = read(out, FR_POST).find("time")
+    en_time = read(out, EN_POST).find("time")
+    assert fr_time.text == "5 avril 2021" and en_time.text == "April 5, 2021"
+    assert fr_time.attrs["datetime"] == "2021-04-05T13:37:00Z"   # 15:37 at +02:00
+
+
+def test_translations_are_linked_both_ways(basic):
+    _, out, _ = basic
+    fr, en = read(out, FR_POST), read(out, EN_POST)
+    assert switcher(fr) == [("en", "/en/2021/04/05/training-phase/", "yes")]
+    assert switcher(en) == [("fr", "/fr/2021/04/05/phase-d-entrainement/", "yes")]
+    expected = {"fr": "/fr/2021/04/05/phase-d-entrainement/", "en": "/en/2021/04/05/training-phase/",
+                "x-default": "/fr/2021/04/05/phase-d-entrainement/"}
+    assert alternates(fr) == alternates(en) == expected
+    assert fr.find("html").attrs["lang"] == "fr" and en.find("html").attrs["lang"] == "en"
+
+
+def test_untranslated_post_points_to_the_other_home_and_says_so(basic):
+    _, out, report = basic
+    assert switcher(read(out, LONE_POST)) == [("en", "/en/", "no")]
+    assert any(w.path.endswith("seulement-en-francais.md") and "no translation" in w.message for w in report.warnings)
+
+
+def test_every_page_has_reciprocal_hreflang(basic):
+    _, out, _ = basic
+    pages = html_pages(out)
+    for url, doc in pages.items():
+        for lang, target in alternates(doc).items():
+            assert target in pages, f"{url}: hreflang {lang} → {target} does not exist"
+            back = alternates(pages[target])
+            assert url in back.values(), f"{url} → {target} is not reciprocal"
+            assert back == alternates(doc), f"{url} and {target} disagree on their versions"
+
+
+def test_no_broken_internal_link_or_anchor(basic):
+    _, out, _ = basic
+    broken = [b for b in broken_links(out) if "/images/x.png" not in b]   # the fixture's image is deliberately absent
+    assert broken == []
+
+
+def test_feeds_are_valid_atom_with_the_right_posts(basic):
+    _, out, _ = basic
+    fr = feedparser.parse((out / "fr/feed.xml").read_bytes())
+    en = feedparser.parse((out / "en/feed.xml").read_bytes())
+    assert not fr.bozo and not en.bozo
+    assert fr.version == "atom10"
+    assert [e.link for e in en.entries] == ["https://test.example/en/2021/05/01/second/",
+                                            "https://test.example/en/2021/04/05/training-phase/"]
+    assert {e.link.split("/")[3] for e in fr.entries} == {"fr"} and len(fr.entries) == 3
+    assert all(e.id.startswith("https://") and e.updated for e in fr.entries + en.entries)
+    assert fr.feed.updated.startswith("2021-06-07")
+
+
+def test_sitemap_lists_every_page_with_alternates(basic):
+    _, out, _ = basic
+    import xml.etree.ElementTree as ET
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    tree = ET.parse(out / "sitemap.xml")
+    locs = {u.find("s:loc", ns).text for u in tree.getroot().findall("s:url", ns)}
+    pages = {"https://test.example" + url for url in html_pages(out) if url.endswith("/") and "/page/" not in url}
+    assert locs == pages
+    post = next(u for u in tree.getroot().findall("s:url", ns)
+                if u.find("s:loc", ns).text.endswith("/phase-d-entrainement/"))
+    assert {link.get("hreflang") for link in post.findall("x:link", ns)} == {"fr", "en"}
+
+
+def test_robots_and_root_page(basic):
+    _, out, _ = basic
+    assert "Sitemap: https://test.example/sitemap.xml" in (out / "robots.txt").read_text()
+    root = read(out, "index.html")
+    assert {s.attrs["lang"] for s in root.find_all("section")} == {"fr", "en"}
+    assert alternates(root) == alternates(read(out, "fr/index.html")) == {"fr": "/fr/", "en": "/en/", "x-default": "/"}
+
+
+def test_custom_front_matter_keys_reach_templates(basic):
+    site, _, _ = basic
+    (site / "templates/post.html").write_text(
+        (site / "templates/post.html").read_text().replace("<h1>{{ post.title }}</h1>",
+                                                          "<h1>{{ post.title }}</h1><p id='custom'>{{ page.custom_key | default('none') }}</p>"))
+    build(site)
+    assert read(site / "_site", FR_POST).find("p", id="custom").text == "valeur perso"
+    assert read(site / "_site", EN_POST).find("p", id="custom").text == "none"
+
+
+def test_rebuild_rewrites_nothing_when_nothing_changed(basic):
+    site, out, _ = basic
+    before = snapshot(out)
+    report = build(site)
+    assert report.written.written == 0 and report.written.removed == 0
+    assert snapshot(out) == before
+
+
+def test_cold_and_warm_builds_give_identical_trees(basic):
+    site, out, _ = basic
+    warm = build(site, BuildOptions(write=False)).tree.files
+    for cache in (site / ".cache").rglob("*"):
+        if cache.is_file():
+            cache.unlink()
+    cold = build(site, BuildOptions(write=False)).tree.files
+    assert warm == cold
+
+
+def test_removed_post_removes_its_page(basic):
+    site, out, _ = basic
+    (site / "content/posts/fr/2021-6-7-seulement-en-francais.md").unlink()
+    build(site)
+    assert not (out / "fr/2021/06/07").exists()
+    listed = [a.attrs["href"] for a in read(out, "fr/index.html").find("ul", **{"class": "post-list"}).find_all("a")]
+    assert "/fr/2021/06/07/seulement-en-francais/" not in listed and "/fr/2021/05/01/deuxieme/" in listed
+    assert not (out / "fr/page/2").exists()   # two posts left: one page
+
+
+def test_a_template_change_is_picked_up(basic):
+    site, out, _ = basic
+    base = site / "templates/base.html"
+    base.write_text(base.read_text().replace("<main id=\"content\"", "<main data-v=\"2\" id=\"content\""))
+    build(site)
+    assert read(out, FR_POST).find("main").attrs["data-v"] == "2"
+
+
+INVALID_MESSAGES = [
+    ("content/posts/fr/2021-13-45-mauvaise-date.md", None, "is not a date"),
+    ("content/posts/fr/2021-01-09.md", None, "no slug"),
+    ("content/posts/fr/2021-01-02-yaml-casse.md", 2, "not valid YAML"),
+    ("content/posts/fr/2021-01-03-mauvais-type.md", 3, "`published`: expected true or false"),
+    ("content/posts/fr/2021-01-03-mauvais-type.md", 4, "`tags`"),
+    ("content/posts/fr/2021-01-05-collision-bis.md", 3, "also claimed by content/posts/fr/2021-01-04-collision.md"),
+    ("content/posts/fr/2021-01-06-meme-cle.md", 3, "translation_key `cle` is already used"),
+    ("content/posts/fr/2021-01-07-liens.md", 4, "no post named 2020-01-01-inexistant"),
+    ("content/posts/fr/2021-01-07-liens.md", 6, "unsupported Liquid tag `{% include note.html %}`"),
+    ("content/posts/fr/2021-01-07-liens.md", 6, "unsupported Liquid variable `{{ page.title }}`"),
+    ("content/posts/fr/2021-01-07-liens.md", 8, "unbalanced braces"),
+    ("content/posts/fr/2021-01-07-liens.md", 8, "unknown LaTeX command `\\foo`"),
+    ("content/posts/fr/2021-01-08-pas-fermee.md", 1, "never closed"),
+]
+
+
+def test_invalid_site_reports_every_problem_at_once(site_factory):
+    site = site_factory("invalid")
+    with pytest.raises(SiteError) as caught:
+        build(site)
+    errors = [p for p in caught.value.problems if not p.warning]
+    for path, line, text in INVALID_MESSAGES:
+        assert any(p.path == path and p.line == line and text in p.message for p in errors), (path, line, text)
+    assert len(errors) == len(INVALID_MESSAGES)
+    assert not (site / "_site").exists()
+
+
+def test_cli_prints_path_line_messages_and_exits_1(site_factory, capsys):
+    site = site_factory("invalid")
+    assert main(["--root", str(site), "build"]) == 1
+    err = capsys.readouterr().err
+    assert "content/posts/fr/2021-01-07-liens.md:6: unsupported Liquid tag" in err
+    assert "Traceback" not in err
+
+
+def test_failed_build_leaves_previous_output_intact(basic):
+    site, out, _ = basic
+    before = snapshot(out)
+    post = site / "content/posts/fr/2021-05-01-deuxieme.md"
+    post.write_text(post.read_text().replace("title: Deuxième billet", "title: [cassé"))
+    with pytest.raises(SiteError) as caught:
+        build(site)
+    assert str(caught.value.problems[0]).startswith("content/posts/fr/2021-05-01-deuxieme.md:2:")
+    assert snapshot(out) == before
+
+
+@pytest.mark.parametrize("where", [".", "content/..", "/tmp/elsewhere-sitegen-test"])
+def test_dangerous_output_folders_are_refused(basic, where):
+    site, _, _ = basic
+    with pytest.raises(SiteError) as caught:
+        build(site, BuildOptions(out=(site / where) if not where.startswith("/") else Path(where)))
+    assert "refusing" in caught.value.problems[0].message
+    assert (site / "content").is_dir()
+
+
+def test_strict_turns_warnings_into_failure(basic):
+    site, _, _ = basic
+    with pytest.raises(SiteError) as caught:
+        build(site, BuildOptions(strict=True))
+    assert any("--strict" in p.message for p in caught.value.problems)
+
+
+def test_missing_ui_string_is_an_error_naming_key_and_language(basic):
+    site, _, _ = basic
+    en = site / "i18n/en.yaml"
+    en.write_text("\n".join(line for line in en.read_text().splitlines() if not line.startswith("read_more:")))
+    with pytest.raises(SiteError) as caught:
+        build(site)
+    assert any("`read_more` is missing in `en`" in p.message for p in caught.value.problems)
+
+
+def test_base_url_override_and_baseurl_prefix(basic):
+    site, _, _ = basic
+    config = site / "site.yaml"
+    config.write_text(config.read_text() + "baseurl: /blog\n")
+    build(site, BuildOptions(base_url="https://other.example"))
+    doc = read(site / "_site", FR_POST)
+    assert doc.find("link", rel="canonical").attrs["href"] == "https://other.example/blog/fr/2021/04/05/phase-d-entrainement/"
+    assert doc.find("link", rel="stylesheet").attrs["href"] == "/blog/css/site.css"
+
+
+def test_help_and_version(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and "sitegen" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    assert "--drafts" in capsys.readouterr().out
