@@ -101,7 +101,8 @@ def kernel(cwd: str) -> Iterator:
 
     # IPC sockets in a private folder: no TCP port, and no unencrypted-TCP warning from the kernel
     with tempfile.TemporaryDirectory(prefix="sitegen-kernel-") as sockets:
-        km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"),
+                           connection_file=os.path.join(sockets, "kernel.json"))
         km.start_kernel(cwd=cwd, env=kernel_env(), extra_arguments=["--HistoryManager.enabled=False"])
         client = km.client()
         client.start_channels()
