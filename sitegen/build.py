@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import Callable
 
 from .blocks import parse_blocks
-from .blockview import notebook, pygments_css, render_block, script
+from .blockview import pygments_css
 from .config import SiteConfig, load_config
 from .content import Post, discover, is_visible, parse_source
 from .errors import Problem, SiteError, error, errors_only, warning
 from .i18n import load_strings, translation_groups
 from .liquid import LiquidContext, render_liquid
-from .markdown import Rendered, render
 from .output import OutputTree, WriteReport, check_output_dir, write_tree
-from .pages import Download, Page, build_pages, make_view, output_path, sitemap_page, url_of
+from .pages import build_pages, make_view, output_path, sitemap_page, url_of
+from .render import post_problems, prepare
 from .render_cache import RenderCache
-from .sessions import Checked, ExecutionReport, PostBlocks, execute_all, result_for
+from .sessions import ExecutionReport, PostBlocks, execute_all
 from .templates import Renderer, site_view, template_name
 
 
@@ -106,7 +106,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
         problems += url_collisions(posts, urls)
         groups, group_problems = translation_groups(posts)
         problems += group_problems + missing_translations(groups, config)
-        texts = {post.path: apply_liquid(post, posts, urls, config, problems) for post in posts}
+        by_stem = {(p.lang, p.stem): urls[p.path] for p in posts if p.is_post}
+        texts = {post.path: apply_liquid(post, by_stem, config, problems) for post in posts}
 
     with stage("blocks") as problems:
         samples = read_samples(root)
@@ -131,11 +132,16 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
 
     tree = OutputTree()
     with stage("render") as problems:
+        prepared = [prepare(parsed[p.path], execution, config, strings[p.lang], urls[p.path]) for p in posts]
+        bodies = cache.render_all([p.request for p in prepared], options.jobs)
         views = []
-        for post in posts:
-            rendered, downloads = render_post(parsed[post.path], execution, config, strings[post.lang], urls[post.path],
-                                              cache, tree, problems)
-            views.append(make_view(post, rendered, urls[post.path], downloads))
+        for post, prep, rendered in zip(posts, prepared, bodies):
+            problems += list(prep.problems) + post_problems(post, rendered)
+            for path, data in prep.files:
+                if path.startswith("assets/figures/") and path in tree.files:
+                    continue   # the same figure drawn for both languages
+                problems += [p for p in [tree.add(path, data, post.path)] if p]
+            views.append(make_view(post, rendered, urls[post.path], prep.downloads))
 
     with stage("pages") as problems:
         versions = {urls[p.path]: {lang: urls[q.path] for lang, q in group.items()}
@@ -202,8 +208,7 @@ def missing_translations(groups: dict[str, dict[str, Post]], config: SiteConfig)
             for group in groups.values() for post in group.values() for lang in config.languages if lang not in group]
 
 
-def apply_liquid(post: Post, posts: list[Post], urls: dict[str, str], config: SiteConfig, problems: list[Problem]) -> str:
-    by_stem = {(p.lang, p.stem): urls[p.path] for p in posts if p.is_post}
+def apply_liquid(post: Post, by_stem: dict[tuple[str, str], str], config: SiteConfig, problems: list[Problem]) -> str:
     ctx = LiquidContext(config.url, config.baseurl,
                         lambda stem: (config.baseurl + by_stem[(post.lang, stem)]) if (post.lang, stem) in by_stem else None)
     text, liquid_problems = render_liquid(post.body, ctx, post.path, post.body_line)
@@ -224,52 +229,6 @@ def write_expected(execution: ExecutionReport) -> None:
     for path, text in execution.expected_writes.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-
-
-def render_post(pb: PostBlocks, execution: ExecutionReport, config: SiteConfig, t, url: str,
-                cache: RenderCache, tree: OutputTree, problems: list[Problem]) -> tuple[Rendered, tuple[Download, ...]]:
-    post = pb.post
-    results: list[Checked | None] = [result_for(execution, b) for b in pb.blocks]
-    htmls = []
-    for block, checked in zip(pb.blocks, results):
-        view = render_block(block, checked.result if checked else None, post.lang, config.languages, t, config.baseurl)
-        if view.missing_alt:
-            problems.append(error(post.path, block.line, f"block {block.index} ({block.label}) draws a figure: "
-                                                         "give it alt text with alt=\"…\""))
-        for path, data in view.assets:
-            if path not in tree.files:
-                tree.add(path, data, post.path)
-        htmls.append(view.html)
-    rendered = cache.render(pb.text, post.lang, tuple(htmls), post.front.excerpt_separator, render)
-    problems += [error(post.path, post.body_line + line - 1, message) for line, message in rendered.math_errors]
-    problems += missing_alt_text(post, rendered.html)
-    downloads: tuple[Download, ...] = ()
-    if pb.blocks:
-        base = output_path(url).rsplit("/", 1)[0]
-        stem = post.slug
-        pairs = [(b, c.result if c else None) for b, c in zip(pb.blocks, results)]
-        for name, data, label in (
-                (f"{stem}.ipynb", notebook(post.front.title, config.absolute(url), pairs, post.lang, config.languages), "notebook"),
-                (f"{stem}.py", script(post.front.title, config.absolute(url), list(pb.blocks), post.lang, config.languages), "script")):
-            claim = tree.add(f"{base}/{name}".lstrip("/"), data, post.path)
-            if claim:
-                problems.append(claim)
-            downloads += (Download(t(f"download_{label}"), f"{config.baseurl}/{base}/{name}".replace("//", "/")),)
-    return rendered, downloads
-
-
-def missing_alt_text(post: Post, html: str) -> list[Problem]:
-    import re
-
-    found = []
-    for m in re.finditer(r"<img\b[^>]*>", html):
-        if not re.search(r"\balt\s*=", m.group(0)):
-            src = re.search(r'src="([^"]*)"', m.group(0))
-            name = src.group(1) if src else "an image"
-            at = post.body.find(name)
-            line = post.body_line + post.body.count("\n", 0, at) if at >= 0 else None
-            found.append(warning(post.path, line, f"image {name} has no alt text"))
-    return found
 
 
 def add_static(folder: Path, tree: OutputTree, problems: list[Problem]) -> None:

@@ -81,7 +81,7 @@ class Post:
 
     @property
     def stem(self) -> str:
-        return Path(self.source.path).stem
+        return self.source.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
     @property
     def translation_key(self) -> str:

@@ -12,10 +12,12 @@ import tempfile
 from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
 
-from .cache import digest
 from .markdown import Rendered, TocEntry
+
+if TYPE_CHECKING:
+    from .render import RenderRequest
 
 RENDERER_VERSION = "1"
 
@@ -45,21 +47,29 @@ class RenderCache:
             entries = {}
         return cls(path, entries)
 
-    def render(self, text: str, lang: str, blocks: tuple[str, ...], separator: str,
-               fn: Callable[..., Rendered]) -> Rendered:
-        key = digest("\x00".join((self.versions, lang, separator, text, *blocks)))
-        self.used.add(key)
+    def render_all(self, requests: list["RenderRequest"], jobs: int) -> list[Rendered]:
+        """Rendered bodies for the requests: cached ones reused, the others rendered (in parallel)."""
+        from .render import render_many
+
+        keys = [r.key(self.versions) for r in requests]
+        self.used.update(keys)
+        results: list[Rendered | None] = [self._get(k) for k in keys]
+        missing = [i for i, r in enumerate(results) if r is None]
+        for i, rendered in zip(missing, render_many([requests[i] for i in missing], jobs)):
+            results[i] = rendered
+            self.entries[keys[i]] = {**asdict(rendered), "toc": [list(asdict(e).values()) for e in rendered.toc]}
+            self.dirty = True
+        return results
+
+    def _get(self, key: str) -> Rendered | None:
         entry = self.entries.get(key)
-        if entry is not None:
-            try:
-                return Rendered(entry["html"], tuple(TocEntry(*e) for e in entry["toc"]), entry["excerpt"],
-                                entry["words"], tuple(tuple(e) for e in entry["math_errors"]))
-            except (KeyError, TypeError):
-                pass
-        rendered = fn(text, lang, blocks, separator)
-        self.entries[key] = {**asdict(rendered), "toc": [list(asdict(e).values()) for e in rendered.toc]}
-        self.dirty = True
-        return rendered
+        if entry is None:
+            return None
+        try:
+            return Rendered(entry["html"], tuple(TocEntry(*e) for e in entry["toc"]), entry["excerpt"],
+                            entry["words"], tuple(tuple(e) for e in entry["math_errors"]))
+        except (KeyError, TypeError):
+            return None
 
     def save(self) -> None:
         """Persist the entries this build used (stale ones are dropped)."""

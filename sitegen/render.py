@@ -1,0 +1,92 @@
+"""Posts → rendered bodies: executed blocks turned into HTML, figures and downloads collected,
+then Markdown rendered for every post (memoized; the misses in parallel processes).
+"""
+from __future__ import annotations
+
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+
+from .blockview import notebook, render_block, script
+from .cache import digest
+from .config import SiteConfig
+from .content import Post
+from .errors import Problem, error, warning
+from .markdown import Rendered, render
+from .pages import Download, output_path
+from .sessions import ExecutionReport, PostBlocks, result_for
+
+PARALLEL_FROM = 24   # below this many renders, starting processes costs more than it saves
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    text: str
+    lang: str
+    blocks: tuple[str, ...]
+    separator: str
+
+    def key(self, versions: str) -> str:
+        return digest("\x00".join((versions, self.lang, self.separator, self.text, *self.blocks)))
+
+
+@dataclass(frozen=True)
+class PreparedPost:
+    request: RenderRequest
+    files: tuple[tuple[str, bytes], ...]          # figures and downloads: (output path, bytes)
+    downloads: tuple[Download, ...]
+    problems: tuple[Problem, ...]
+
+
+def prepare(pb: PostBlocks, execution: ExecutionReport, config: SiteConfig, t, url: str) -> PreparedPost:
+    """The executed blocks of a post as HTML, its figures, and its notebook and script."""
+    post, files, problems, htmls = pb.post, [], [], []
+    results = [result_for(execution, b) for b in pb.blocks]
+    for block, checked in zip(pb.blocks, results):
+        view = render_block(block, checked.result if checked else None, post.lang, config.languages, t, config.baseurl)
+        if view.missing_alt:
+            problems.append(error(post.path, block.line, f"block {block.index} ({block.label}) draws a figure: "
+                                                         "give it alt text with alt=\"…\""))
+        files += view.assets
+        htmls.append(view.html)
+    downloads: tuple[Download, ...] = ()
+    if pb.blocks:
+        base = output_path(url).rsplit("/", 1)[0]
+        pairs = [(b, c.result if c else None) for b, c in zip(pb.blocks, results)]
+        absolute = config.absolute(url)
+        for name, data, label in (
+                (f"{post.slug}.ipynb", notebook(post.front.title, absolute, pairs, post.lang, config.languages), "notebook"),
+                (f"{post.slug}.py", script(post.front.title, absolute, list(pb.blocks), post.lang, config.languages), "script")):
+            files.append((f"{base}/{name}".lstrip("/"), data))
+            downloads += (Download(t(f"download_{label}"), f"{config.baseurl}/{base}/{name}".replace("//", "/")),)
+    request = RenderRequest(pb.text, post.lang, tuple(htmls), post.front.excerpt_separator)
+    return PreparedPost(request, tuple(files), downloads, tuple(problems))
+
+
+def _render(request: RenderRequest) -> Rendered:
+    return render(request.text, request.lang, request.blocks, request.separator)
+
+
+def render_many(requests: list[RenderRequest], jobs: int) -> list[Rendered]:
+    """Render in `jobs` processes when there is enough work; the order of results is the order of requests."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs < 2 or len(requests) < PARALLEL_FROM:
+        return [_render(r) for r in requests]
+    # fork: the workers inherit the imported modules, so they start in milliseconds
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+        return list(pool.map(_render, requests, chunksize=max(1, len(requests) // (jobs * 4))))
+
+
+def post_problems(post: Post, rendered: Rendered) -> list[Problem]:
+    """Math errors at their line, and images without alt text."""
+    found = [error(post.path, post.body_line + line - 1, message) for line, message in rendered.math_errors]
+    for m in re.finditer(r"<img\b[^>]*>", rendered.html):
+        if not re.search(r"\balt\s*=", m.group(0)):
+            src = re.search(r'src="([^"]*)"', m.group(0))
+            name = src.group(1) if src else "an image"
+            at = post.body.find(name)
+            line = post.body_line + post.body.count("\n", 0, at) if at >= 0 else None
+            found.append(warning(post.path, line, f"image {name} has no alt text"))
+    return found

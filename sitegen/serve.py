@@ -1,0 +1,648 @@
+"""`serve`: build, serve the site from memory, rebuild on change, reload the browser.
+
+Pieces, from pure to wired:
+- `resolve(files, target, base)`: URL → (status, type, body) over the in-memory tree; no socket, no disk.
+- `LiveState`: the one object threads share. It holds an immutable `Snapshot` (the last good files,
+  the site version, the current problems) that a rebuild replaces in one assignment, so a request
+  sees either the old site or the new one, never a mix; and the live-reload events.
+- `Handler`/`bind()`: a small ThreadingHTTPServer; `/__sitegen/events` is the SSE channel.
+- `DevServer`: watcher → debouncer → `rebuild()` → publish. It receives a `rebuild` callable and
+  knows nothing of the pipeline; `serve(args)` plugs `build()` in.
+
+The rebuild loop runs in the main thread, so Ctrl-C interrupts a build (and the kernels it owns
+shut down through their context managers) and then stops the observer and the server.
+Pages are served from memory and `_site/` is not written: the pages carry the live-reload
+script, which must never reach a deployable output, and skipping the write keeps rebuilds fast.
+"""
+from __future__ import annotations
+
+import errno
+import json
+import posixpath
+import select
+import signal
+import socket
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable, Mapping
+from urllib.parse import quote, unquote
+
+from .errors import Problem, SiteError, error
+from .watch import ChangeKind, Debouncer, Watcher
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".svg": "image/svg+xml",
+    ".xml": "application/xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".ico": "image/x-icon",
+    ".ipynb": "application/x-ipynb+json",
+    ".py": "text/x-python; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+    ".pdf": "application/pdf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".csv": "text/csv; charset=utf-8",
+    ".wasm": "application/wasm",
+}
+FEEDS = {"feed.xml", "atom.xml"}
+PREFIX = "/__sitegen/"
+
+
+def content_type(path: str) -> str:
+    name = posixpath.basename(path)
+    if name in FEEDS:
+        return "application/atom+xml"
+    return CONTENT_TYPES.get(posixpath.splitext(name)[1].lower(), "application/octet-stream")
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    content_type: str
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def _text(status: int, message: str) -> Response:
+    return Response(status, "text/plain; charset=utf-8", (message + "\n").encode())
+
+
+def normalize(target: str) -> tuple[str, bool] | None:
+    """Request target → (path relative to the site root, ends with /), or None if it is malformed
+    or climbs out of the root. Encoded slashes and backslashes are refused rather than guessed at."""
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    if not path.startswith("/") or "\\" in path:
+        return None
+    lowered = path.lower()
+    if "%2f" in lowered or "%5c" in lowered or "%00" in lowered:
+        return None
+    try:
+        decoded = unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in decoded or "\\" in decoded:
+        return None
+    parts: list[str] = []
+    for segment in decoded.split("/"):
+        if segment in ("", "."):
+            continue
+        if segment == "..":
+            if not parts:
+                return None
+            parts.pop()
+            continue
+        parts.append(segment)
+    return "/".join(parts), decoded.endswith("/")
+
+
+def _not_found(files: Mapping[str, bytes], rel: str) -> Response:
+    """The language's 404 page for /fr/…, else the site's, with status 404."""
+    first = rel.split("/", 1)[0]
+    for page in (f"{first}/404.html" if first else None, "404.html"):
+        if page and page in files:
+            return Response(404, content_type(page), files[page])
+    return _text(404, "404 Not Found")
+
+
+def resolve(files: Mapping[str, bytes], target: str, base: str = "") -> Response:
+    """Pure: the response to GET `target` (path and query as sent) over the in-memory tree,
+    mounted at `base` (site.yaml's baseurl, "" or "/blog")."""
+    normalized = normalize(target)
+    if normalized is None:
+        return _text(400, "400 Bad Request: malformed path or path outside the site")
+    rel, trailing = normalized
+    query = target.split("?", 1)[1] if "?" in target else ""
+    mount = base.strip("/")
+    if mount:
+        if rel == mount or rel.startswith(mount + "/"):
+            rel = rel[len(mount):].lstrip("/")
+        elif rel == "":
+            return _redirect(f"/{mount}/", query)
+        else:
+            return _not_found(files, rel)
+    prefix = f"/{mount}" if mount else ""
+    if rel == "" or trailing:
+        page = f"{rel}/index.html" if rel else "index.html"
+        if page in files:
+            return Response(200, content_type(page), files[page])
+        return _not_found(files, rel)
+    if rel in files:
+        return Response(200, content_type(rel), files[rel])
+    if f"{rel}/index.html" in files:
+        return _redirect(f"{prefix}/{rel}/", query)
+    return _not_found(files, rel)
+
+
+def _redirect(location: str, query: str) -> Response:
+    # `location` is built from normalized segments: it starts with exactly one slash (no open redirect)
+    url = quote(location, safe="/:@!$&'()*+,;=-._~") + (f"?{query}" if query else "")
+    return Response(301, "text/plain; charset=utf-8", f"Moved to {url}\n".encode(), (("Location", url),))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    files: Mapping[str, bytes]          # the last good build; never mutated once published
+    base: str = ""
+    version: int = 0                    # bumped by each successful rebuild that changed something
+    problems: tuple[str, ...] = ()      # non-empty: the last rebuild failed (files are the last good ones)
+    built: bool = False                 # False until a build succeeded once
+
+
+def problem_lines(problems: list[Problem]) -> list[str]:
+    """Problems as the CLI prints them: errors first, by path and line."""
+    return [str(p) for p in sorted(problems, key=lambda p: (p.warning, p.path, p.line or 0))]
+
+
+def changed_paths(old: Mapping[str, bytes], new: Mapping[str, bytes]) -> set[str]:
+    return {p for p, data in new.items() if old.get(p) != data} | (old.keys() - new.keys())
+
+
+class LiveState:
+    """The served snapshot and the live-reload event log, shared by the server threads."""
+
+    def __init__(self) -> None:
+        self.snapshot = Snapshot({})
+        self._cond = threading.Condition()
+        self._events: list[tuple[int, str, str]] = []   # (seq, event name, JSON data)
+        self._seq = 0
+        self.closed = False
+
+    # -- the rebuild side --------------------------------------------------------------
+    def publish(self, files: Mapping[str, bytes], base: str = "") -> str | None:
+        """Serve a successful build; return the event sent ("reload", "css") or None if nothing changed."""
+        with self._cond:
+            old = self.snapshot
+            changed = changed_paths(old.files, files)
+            if old.built and not changed and not old.problems and old.base == base:
+                return None
+            css_only = (old.built and not old.problems and old.base == base
+                        and bool(changed) and all(p.endswith(".css") for p in changed))
+            self.snapshot = Snapshot(files, base, old.version + 1, (), True)
+            kind = "css" if css_only else "reload"
+            self._emit(kind, {"version": self.snapshot.version, "changed": sorted(changed)[:50]})
+            return kind
+
+    def fail(self, problems: list[str]) -> None:
+        """Keep serving the last good files; tell the pages what is wrong."""
+        with self._cond:
+            old = self.snapshot
+            self.snapshot = Snapshot(old.files, old.base, old.version, tuple(problems), old.built)
+            self._emit("problems", {"version": old.version, "problems": list(problems)})
+
+    def _emit(self, name: str, data: dict) -> None:
+        self._seq += 1
+        self._events = self._events[-99:] + [(self._seq, name, json.dumps(data, ensure_ascii=False))]
+        self._cond.notify_all()
+
+    def close(self) -> None:
+        with self._cond:
+            self.closed = True
+            self._cond.notify_all()
+
+    # -- the serving side --------------------------------------------------------------
+    @property
+    def seq(self) -> int:
+        with self._cond:
+            return self._seq
+
+    def wait_events(self, after: int, timeout: float) -> list[tuple[int, str, str]]:
+        """Events newer than `after`, waiting up to `timeout` seconds for one."""
+        with self._cond:
+            self._cond.wait_for(lambda: self.closed or self._seq > after, timeout)
+            return [e for e in self._events if e[0] > after]
+
+    def state_json(self) -> bytes:
+        snap = self.snapshot
+        return json.dumps({"version": snap.version, "ok": not snap.problems, "built": snap.built,
+                           "problems": list(snap.problems)}, ensure_ascii=False).encode()
+
+    def respond(self, target: str) -> Response:
+        """Every GET except the event stream."""
+        snap = self.snapshot                      # one read: the whole response comes from one build
+        route = target.split("?", 1)[0]
+        if route.startswith(PREFIX):
+            if route == PREFIX + "livereload.js":
+                return Response(200, "text/javascript; charset=utf-8", livereload_script(snap.version))
+            if route == PREFIX + "state":
+                return Response(200, "application/json", self.state_json())
+            return _text(404, "404 Not Found")
+        if not snap.built:
+            return Response(503, "text/html; charset=utf-8", waiting_page(snap.problems))
+        return resolve(snap.files, target, snap.base)
+
+
+LIVERELOAD_JS = r"""// sitegen live reload: served by `site.py serve` only.
+(function () {
+  "use strict";
+  var version = __VERSION__;          // the site version this page was served from
+  var ID = "sitegen-overlay";
+
+  function overlay(problems) {
+    var box = document.getElementById(ID);
+    if (!box) {
+      box = document.createElement("div");
+      box.id = ID;
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2rem 2.5rem;" +
+        "box-sizing:border-box;background:rgba(24,24,27,.95);color:#fafafa;text-align:left;" +
+        "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;";
+      (document.body || document.documentElement).appendChild(box);
+    }
+    box.textContent = "";
+    var title = document.createElement("p");
+    title.style.cssText = "margin:0 0 1rem;font-weight:bold;color:#fca5a5;font-size:16px;";
+    title.textContent = "Build failed: the last good version of this page is shown underneath. " +
+      "Fix the problem and save; this message goes away by itself.";
+    var list = document.createElement("ul");
+    list.style.cssText = "margin:0;padding:0;list-style:none;";
+    problems.forEach(function (text) {
+      var item = document.createElement("li");
+      item.className = "sitegen-problem";
+      item.style.cssText = "white-space:pre-wrap;margin:0 0 .75rem;";
+      item.textContent = text;
+      list.appendChild(item);
+    });
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "×";
+    close.setAttribute("aria-label", "Hide");
+    close.style.cssText = "position:absolute;top:.5rem;right:.75rem;font-size:20px;background:none;border:0;color:inherit;cursor:pointer;";
+    close.onclick = function () { box.remove(); };
+    box.appendChild(close);
+    box.appendChild(title);
+    box.appendChild(list);
+  }
+
+  function clear() {
+    var box = document.getElementById(ID);
+    if (box) box.remove();
+  }
+
+  function swapStylesheets(stamp) {
+    var links = document.querySelectorAll('link[rel~="stylesheet"][href]');
+    Array.prototype.forEach.call(links, function (link) {
+      var url = new URL(link.getAttribute("href"), location.href);
+      if (url.origin !== location.origin) return;
+      url.searchParams.set("sitegen", stamp);
+      var fresh = link.cloneNode(false);
+      fresh.href = url.href;
+      var done = function () { link.remove(); };
+      fresh.addEventListener("load", done);
+      fresh.addEventListener("error", done);
+      link.parentNode.insertBefore(fresh, link.nextSibling);
+    });
+  }
+
+  function apply(state) {
+    if (state.problems.length) { overlay(state.problems); return; }
+    if (state.version !== version) { location.reload(); return; }
+    clear();
+  }
+
+  var source = new EventSource("/__sitegen/events");
+  source.addEventListener("open", function () {
+    fetch("/__sitegen/state", {cache: "no-store"})
+      .then(function (r) { return r.json(); }).then(apply).catch(function () {});
+  });
+  source.addEventListener("reload", function () { source.close(); location.reload(); });
+  source.addEventListener("css", function (event) {
+    var data = JSON.parse(event.data);
+    version = data.version;
+    clear();
+    swapStylesheets(data.version + "-" + Date.now());
+  });
+  source.addEventListener("problems", function (event) { overlay(JSON.parse(event.data).problems); });
+  window.__sitegen = {source: source, version: function () { return version; }};
+})();
+"""
+
+
+def livereload_script(version: int) -> bytes:
+    return LIVERELOAD_JS.replace("__VERSION__", str(int(version))).encode()
+
+
+def waiting_page(problems: tuple[str, ...]) -> bytes:
+    """Shown until a first build succeeds: the problems, and the script that reloads once fixed."""
+    from html import escape
+
+    items = "".join(f"<li>{escape(p)}</li>" for p in problems) or "<li>building…</li>"
+    return (f"<!doctype html><meta charset=utf-8><title>sitegen: the site does not build yet</title>"
+            f"<h1>The site does not build yet</h1><ul>{items}</ul>"
+            f'<script src="{PREFIX}livereload.js"></script>\n').encode()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "sitegen-serve"
+    timeout = 60                                  # idle keep-alive connections give their thread back
+    server: "DevHTTPServer"
+
+    def do_GET(self) -> None:
+        self._answer(head=False)
+
+    def do_HEAD(self) -> None:
+        self._answer(head=True)
+
+    def _answer(self, head: bool) -> None:
+        if self.path.split("?", 1)[0] == PREFIX + "events":
+            return self._events(head)
+        response = self.server.state.respond(self.path)
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("Cache-Control", "no-store")
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if not head:
+            self.wfile.write(response.body)
+
+    def _events(self, head: bool) -> None:
+        """Server-sent events: one `event: name / data: json` per rebuild, comments as keep-alive."""
+        state = self.server.state
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if head:
+            return
+        seen = state.seq
+        self.wfile.write(b"retry: 500\n\n")
+        self.wfile.flush()
+        idle = 0.0
+        while not state.closed and not self.server.stopping:
+            events = state.wait_events(seen, timeout=1.0)
+            for seq, name, data in events:
+                self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode())
+                seen = seq
+            idle = 0.0 if events else idle + 1.0
+            if idle >= 15:
+                self.wfile.write(b": keep-alive\n\n")
+                idle = 0.0
+            self.wfile.flush()
+            if not events and self._peer_gone():
+                return
+
+    def _peer_gone(self) -> bool:
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
+
+    def log_message(self, format: str, *args) -> None:   # quiet: the terminal is for build messages
+        pass
+
+
+class DevHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True       # a restarted server gets its port back despite TIME_WAIT
+    allow_reuse_port = False         # …but never shares it with a live server
+
+    block_on_close = False           # stop() hangs up on every client itself (see close_connections)
+
+    def __init__(self, address: tuple[str, int], state: LiveState):
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        self.state, self.stopping = state, False
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        super().__init__(address, Handler)
+
+    def process_request(self, request, client_address) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Hang up on keep-alive and event-stream clients, so their threads end now."""
+        with self._open_lock:
+            connections = list(self._open)
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):   # browsers hang up
+            super().handle_error(request, client_address)
+
+
+def bind(host: str, port: int, state: LiveState, say: Callable[[str], None] = print,
+         attempts: int = 20) -> DevHTTPServer:
+    """Listen on host:port, or on the next free port after it, saying so."""
+    if not 0 <= port <= 65535:
+        raise SiteError(error("--port", None, f"expected a port number between 0 and 65535, got {port}"))
+    candidates = [0] if port == 0 else range(port, min(port + attempts, 65536))
+    for candidate in candidates:
+        try:
+            return DevHTTPServer((host, candidate), state)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise SiteError(error("--host/--port", None, f"cannot listen on {host}:{candidate}: {exc.strerror or exc}"))
+            say(f"Port {candidate} is already in use; trying {candidate + 1}.")
+    raise SiteError(error("--port", None, f"ports {port} to {candidate} are all in use: choose another with --port"))
+
+
+@dataclass(frozen=True)
+class Built:
+    """What the server needs of a build."""
+    files: Mapping[str, bytes]
+    base: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+class DevServer:
+    """Build → serve → watch → rebuild → notify. `rebuild()` returns a `Built` or raises SiteError."""
+
+    def __init__(self, root: Path, rebuild: Callable[[], Built], host: str = "127.0.0.1", port: int = 8000,
+                 say: Callable[[str], None] = print, complain: Callable[[str], None] | None = None,
+                 watch: bool = True, quiet: float = 0.06):
+        self.root, self.build_site, self.host, self.port = root, rebuild, host, port
+        self.say = say
+        self.complain = complain or (lambda text: print(text, file=sys.stderr, flush=True))
+        self.state = LiveState()
+        self.debouncer = Debouncer(quiet=quiet)
+        self.watcher = Watcher(root, self.debouncer.add) if watch else None
+        self.httpd: DevHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._warnings: tuple[str, ...] = ()
+        self.rebuilds = 0
+
+    @property
+    def url(self) -> str:
+        assert self.httpd is not None
+        host, port = self.httpd.server_address[:2]
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{port}{self.state.snapshot.base}/"
+
+    def start(self) -> str:
+        """Bind (failing fast on a bad port), watch, build once, then serve; → the site's URL."""
+        self.httpd = bind(self.host, self.port, self.state, self.say)
+        try:
+            if self.watcher:
+                self.watcher.start()                 # before the first build: no edit gets lost
+            self.rebuild({})
+            self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1},
+                                            name="sitegen-http", daemon=True)
+            self._thread.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self.url
+
+    def run(self) -> None:
+        """The rebuild loop, until stop() (or Ctrl-C in the main thread)."""
+        while not self._stop.is_set():
+            batch = self.debouncer.next_batch(timeout=0.25)
+            if batch and not self._stop.is_set():
+                self.rebuild(batch)
+
+    def rebuild(self, changes: Mapping[str, ChangeKind]) -> str | None:
+        """One build; publish it, or keep the last good site and publish the problems."""
+        started = time.perf_counter()
+        what = _describe(changes)
+        try:
+            built = self.build_site()
+        except SiteError as exc:
+            lines = problem_lines(exc.problems)
+            self.state.fail(lines)
+            errors = sum(1 for p in exc.problems if not p.warning)
+            self.complain("\n".join(lines))
+            self.say(f"Build failed{what}: {errors} error(s); "
+                     + ("still serving the last good pages." if self.state.snapshot.built else "nothing to serve yet."))
+            return "problems"
+        except Exception as exc:   # a generator bug must not take the server down: show it like a problem
+            self.complain(traceback.format_exc().rstrip())
+            line = f"sitegen: internal error while building: {type(exc).__name__}: {exc} (traceback in the terminal)"
+            self.state.fail([line])
+            self.say(f"Build crashed{what}; still serving the last good pages.")
+            return "problems"
+        self.rebuilds += 1
+        if built.warnings != self._warnings:
+            self._warnings = built.warnings
+            if built.warnings:
+                self.complain("\n".join(built.warnings))
+        event = self.state.publish(built.files, built.base)
+        seconds = time.perf_counter() - started
+        if self.rebuilds == 1 and not changes:
+            self.say(f"Built {len(built.files)} files in {seconds:.2f}s.")
+        elif changes or event:
+            self.say(f"Rebuilt in {seconds:.2f}s{what}: "
+                     + {"reload": "pages reloaded", "css": "stylesheets swapped", None: "no page changed"}[event])
+        return event
+
+    def stop(self) -> None:
+        """Stop watching and serving; idempotent."""
+        self._stop.set()
+        if self.watcher:
+            self.watcher.stop()
+        self.state.close()
+        if self.httpd is not None:
+            self.httpd.stopping = True
+            if self._thread is not None and self._thread.is_alive():
+                self.httpd.shutdown()
+                self._thread.join(timeout=5)
+            self.httpd.server_close()
+            self.httpd.close_connections()
+
+
+def _describe(changes: Mapping[str, ChangeKind]) -> str:
+    if not changes:
+        return ""
+    names = sorted(changes)
+    return f" ({names[0]}" + (f" and {len(names) - 1} more" if len(names) > 1 else "") + ")"
+
+
+class SiteBuilder:
+    """The `rebuild` callable of `serve`: build() in memory with one RenderCache for the session."""
+
+    def __init__(self, root: Path, options, progress: Callable[[str], None] = lambda s: None):
+        from .render_cache import RenderCache
+
+        self.root, self.options, self.progress = root, options, progress
+        self.cache = RenderCache.load(root)
+
+    def __call__(self) -> Built:
+        from .build import build
+        from .config import load_config
+
+        report = build(self.root, self.options, self.progress, cache=self.cache)
+        config, _ = load_config(self.root)
+        assert report.tree is not None
+        return Built(report.tree.files, config.baseurl, tuple(problem_lines(report.warnings)))
+
+    def save(self) -> None:
+        try:
+            self.cache.save()
+        except OSError:
+            pass
+
+
+def _raise_interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(args) -> int:
+    """`site.py serve`: see the module docstring."""
+    from .build import BuildOptions
+
+    root = args.root.resolve()
+    if not (root / "site.yaml").is_file():
+        raise SiteError(error("site.yaml", None, f"no site.yaml in {root} (is this the project folder?)"))
+    options = BuildOptions(drafts=args.drafts, future=args.future, jobs=getattr(args, "jobs", 0),
+                           live_reload=True, write=False)
+
+    def progress(message: str) -> None:
+        if not message.endswith("…"):
+            print(f"  {message}", file=sys.stderr, flush=True)
+
+    def say(message: str) -> None:
+        print(message, flush=True)
+
+    builder = SiteBuilder(root, options, progress)
+    server = DevServer(root, builder, args.host, args.port, say=say)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _raise_interrupt)     # `kill` stops as cleanly as Ctrl-C
+    try:
+        url = server.start()
+        builder.save()
+        say(f"Serving {root.name} on {url} (from memory; _site/ is not written). Press Ctrl-C to stop.")
+        if args.open:
+            import webbrowser
+
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        server.run()
+    except KeyboardInterrupt:
+        say("Stopping…")
+    finally:
+        server.stop()
+        builder.save()
+    say("Stopped.")
+    return 0
