@@ -144,7 +144,7 @@ def resolve_code(options: BlockOptions, body: str, samples: dict[str, str]) -> t
             return None, f"no region `{options.region}` in code_samples/{options.file} (regions: {', '.join(names) or 'none'})"
         return code, None
     if options.lines:
-        lines = text.split("\n")
+        lines = text.splitlines()
         start, end = options.lines
         if end > len(lines):
             return None, f"code_samples/{options.file} has {len(lines)} lines; `lines={start}-{end}` runs past its end"
@@ -156,7 +156,8 @@ def resolve_code(options: BlockOptions, body: str, samples: dict[str, str]) -> t
 def parse_blocks(text: str, path: str, first_line: int, samples: dict[str, str]) -> tuple[str, list[Block], list[Problem]]:
     """Pure: body text → (text with a placeholder paragraph per block, blocks, problems). Line count is kept."""
     out, blocks, problems = [], [], []
-    for is_code, chunk, line in split_fences(text):
+    chunks = split_fences(text)
+    for number, (is_code, chunk, line) in enumerate(chunks):
         m = EXEC_INFO.match(chunk.split("\n", 1)[0]) if is_code else None
         if m is None:
             out.append(chunk)
@@ -188,6 +189,12 @@ def parse_blocks(text: str, path: str, first_line: int, samples: dict[str, str])
             label += f":{options.lines[0]}-{options.lines[1]}"
         block = Block(path, at, len(blocks) + 1, options, code, label)
         blocks.append(block)
-        # the placeholder is its own paragraph, padded so the body keeps its line count
-        out.append("\n" + PLACEHOLDER.format(len(blocks) - 1) + "\n" + "\n" * max(0, chunk.count("\n") - 2))
+        # the placeholder is its own paragraph (a blank line before and after), padded to the
+        # block's line count; a two-line block gets its blank line after from the text that follows
+        placeholder = "\n" + PLACEHOLDER.format(len(blocks) - 1)
+        lines_after = chunk.count("\n") - 1
+        following = chunks[number + 1][1] if number + 1 < len(chunks) else ""
+        if lines_after < 1 and not (following.startswith("\n") or following == ""):
+            lines_after = 1
+        out.append(placeholder + "\n" * max(lines_after, 0))
     return "\n".join(out), blocks, problems

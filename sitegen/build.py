@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from .blocks import parse_blocks
-from .blockview import pygments_css
+from .highlight import pygments_css
 from .config import SiteConfig, load_config
 from .content import Post, discover, is_visible, parse_source
 from .errors import Problem, SiteError, error, errors_only, warning

@@ -76,7 +76,7 @@ EXECUTION_KEYS = {"timeout": (int, float), "jobs": (int,), "tolerance": (dict,),
 
 
 def _key_line(text: str, key: str) -> int | None:
-    m = re.search(rf"^\s*{re.escape(key)}\s*:", text, re.M)
+    m = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*:", text, re.M)
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
@@ -158,7 +158,10 @@ def _parse_execution(data: dict, text: str, path: str) -> tuple[ExecutionConfig,
         if types is None:
             problems.append(warning(path, _key_line(text, key), f"unknown setting `execution.{key}` (ignored)"))
         elif isinstance(value, bool) or not isinstance(value, types):
-            problems.append(error(path, _key_line(text, key), f"`execution.{key}`: expected a number, got {value!r}"))
+            expected = {"tolerance": "a mapping {rel: …, abs: …}", "jobs": "a whole number",
+                        "output_limit": "a whole number"}.get(key, "a number")
+            problems.append(error(path, _key_line(text, key),
+                                  f"`execution.{key}`: expected {expected}, got {type(value).__name__} {value!r}"))
     tol = data.get("tolerance", {})
     tolerance = Tolerance()
     if isinstance(tol, dict):
@@ -166,7 +169,7 @@ def _parse_execution(data: dict, text: str, path: str) -> tuple[ExecutionConfig,
             tolerance = Tolerance(rel=float(tol.get("rel", 1e-6)), abs=float(tol.get("abs", 1e-9)))
         except (TypeError, ValueError):
             problems.append(error(path, _key_line(text, "tolerance"), f"`execution.tolerance`: expected numbers rel and abs, got {tol!r}"))
-    if problems:
+    if any(not p.warning for p in problems):
         return ExecutionConfig(), problems
     return ExecutionConfig(
         timeout=float(data.get("timeout", 60)),

@@ -24,6 +24,8 @@ KNOWN_KEYS = {
     "layout", "title", "date", "categories", "category", "tags", "permalink", "published",
     "excerpt", "excerpt_separator", "description", "image", "lang", "translation_key", "draft", "slug",
 }
+# letters NFKD does not decompose into ASCII
+LIGATURES = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d"}
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%z",
                 "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
 
@@ -90,6 +92,8 @@ class Post:
 
 def slugify(text: str) -> str:
     """ASCII slug with accents transliterated: « Phase d'entraînement » → phase-d-entrainement."""
+    for letter, spelled in LIGATURES.items():
+        text = text.replace(letter, spelled)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
@@ -232,9 +236,15 @@ def parse_source(source: Source) -> tuple[Post | None, list[Problem]]:
         if when is None:
             problems.append(error(path, line_of("date"),
                                   f"`date`: expected YYYY-MM-DD [HH:MM[:SS] [+HHMM]], got {data['date']!r}"))
-    categories = _words(data.get("categories", data.get("category")))
+    categories = _words(data.get("categories"))
     if categories is None:
         problems.append(error(path, line_of("categories"), "`categories`: expected a space-separated string or a list of strings"))
+    # Jekyll: the singular `category` is one category, spaces included
+    category = data.get("category")
+    if category is not None and not isinstance(category, (str, int, float)):
+        problems.append(error(path, line_of("category"), f"`category`: expected a string, got {type(category).__name__}"))
+    elif category is not None and categories is not None:
+        categories = tuple(dict.fromkeys(categories + (str(category),)))
     tags = _words(data.get("tags"))
     if tags is None:
         problems.append(error(path, line_of("tags"), "`tags`: expected a space-separated string or a list of strings"))
@@ -249,7 +259,7 @@ def parse_source(source: Source) -> tuple[Post | None, list[Problem]]:
     front_slug = typed("slug", (str,), "a string")
     strings = {k: typed(k, (str,), "a string") for k in
                ("layout", "excerpt", "excerpt_separator", "description", "image", "translation_key")}
-    if title is None and "title" not in data:
+    if title is None:
         title = slug.replace("-", " ").capitalize()
     if problems:
         return None, problems

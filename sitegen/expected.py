@@ -57,7 +57,8 @@ def matches(expected: str, actual: str, tol: Tolerance) -> bool:
 
 
 def diff(expected: str, actual: str, name: str) -> str:
-    return "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
+    return "".join(difflib.unified_diff([line + "\n" for line in expected.splitlines()],
+                                        [line + "\n" for line in actual.splitlines()],
                                         fromfile=f"expected/{name}", tofile="actual", n=2))
 
 

@@ -16,14 +16,17 @@ from typing import Callable
 from .errors import Problem, error
 
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+# One left-to-right scan: whichever starts first wins, so a fenced block swallows the tags
+# inside it, and a raw or comment block swallows the fences inside it (Jekyll's idiom).
 TOKEN = re.compile(
-    r"(?P<code>(?P<ticks>`+)[^`].*?(?<!`)(?P=ticks)(?!`))"
+    r"(?P<fenced>^[ \t]*(?P<fc>`{3,}|~{3,})[^\n]*(?:\n.*?)??(?:\n[ \t]*(?P=fc)[`~]*[ \t]*(?=\n|\Z)|\Z))"
+    r"|(?P<code>(?P<ticks>`+)[^`].*?(?<!`)(?P=ticks)(?!`))"
     r"|\{%-?\s*raw\s*-?%\}(?P<raw>.*?)\{%-?\s*endraw\s*-?%\}"
     r"|(?P<comment>\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\})"
     r"|\{%-?\s*highlight\s+(?P<hl_args>[^%]*?)\s*-?%\}(?P<hl_code>.*?)\{%-?\s*endhighlight\s*-?%\}"
     r"|\{%-?\s*(?P<tag>.*?)\s*-?%\}"
     r"|\{\{-?\s*(?P<var>.*?)\s*-?\}\}",
-    re.S,
+    re.S | re.M,
 )
 
 
@@ -60,28 +63,25 @@ def split_fences(text: str) -> list[tuple[bool, str, int]]:
 
 def render_liquid(text: str, ctx: LiquidContext, path: str, first_line: int = 1) -> tuple[str, list[Problem]]:
     """Pure: body text → body with Liquid applied, and the problems found."""
-    out, problems = [], []
-    for is_code, chunk, line in split_fences(text):
-        if is_code:
-            out.append(chunk)
-            continue
+    problems: list[Problem] = []
+    if "{%" not in text and "{{" not in text:
+        return text, problems
 
-        def replace(m: re.Match, base: int = line + first_line - 1, chunk: str = chunk) -> str:
-            at = base + chunk.count("\n", 0, m.start())
-            if m.group("code") is not None:
-                return m.group(0)
-            if m.group("raw") is not None:
-                return m.group("raw")
-            if m.group("comment") is not None:
-                return "\n" * m.group(0).count("\n")
-            if m.group("hl_args") is not None:
-                return _highlight(m.group("hl_args"), m.group("hl_code"))
-            if m.group("tag") is not None:
-                return _tag(m.group("tag"), m.group(0), ctx, path, at, problems)
-            return _variable(m.group("var"), m.group(0), ctx, path, at, problems)
+    def replace(m: re.Match) -> str:
+        at = first_line + text.count("\n", 0, m.start())
+        if m.group("fenced") is not None or m.group("code") is not None:
+            return m.group(0)
+        if m.group("raw") is not None:
+            return m.group("raw")
+        if m.group("comment") is not None:
+            return "\n" * m.group(0).count("\n")
+        if m.group("hl_args") is not None:
+            return _highlight(m.group("hl_args"), m.group("hl_code"))
+        if m.group("tag") is not None:
+            return _tag(m.group("tag"), m.group(0), ctx, path, at, problems)
+        return _variable(m.group("var"), m.group(0), ctx, path, at, problems)
 
-        out.append(TOKEN.sub(replace, chunk))
-    return "\n".join(out), problems
+    return TOKEN.sub(replace, text), problems
 
 
 def _highlight(args: str, code: str) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .content import slugify
+from .highlight import fence
 from .math import render_math
 from .typography import french
 
@@ -49,15 +50,18 @@ def _markdown():
     import markdown  # imported on first render only: `--help` stays fast
 
     return markdown.Markdown(
+        # each extension adds inline patterns run on every text node: only what authors need
         extensions=[
-            "tables", "footnotes", "attr_list", "md_in_html", "def_list", "abbr", "admonition", "sane_lists",
-            "toc", "pymdownx.superfences", "pymdownx.highlight", "pymdownx.tasklist", "pymdownx.arithmatex",
-            "pymdownx.tilde", "pymdownx.caret",
+            "tables", "footnotes", "attr_list", "md_in_html", "admonition", "toc",
+            "pymdownx.superfences", "pymdownx.tasklist", "pymdownx.arithmatex",
         ],
         extension_configs={
             "toc": {"slugify": _toc_slug, "toc_depth": "2-4", "permalink": "#", "permalink_class": "anchor",
                     "permalink_title": ""},
-            "pymdownx.highlight": {"css_class": "highlight", "guess_lang": False, "linenums_style": "table"},
+            "pymdownx.superfences": {"custom_fences": [
+                {"name": "*", "class": "highlight", "format": fence,
+                 "validator": lambda language, inputs, options, attrs, md:
+                     options.update(linenums=inputs.pop("linenums", "")) or not inputs}]},
             "pymdownx.arithmatex": {"generic": True},
             "pymdownx.tasklist": {"custom_checkbox": False},
             "footnotes": {"BACKLINK_TITLE": ""},
@@ -82,16 +86,19 @@ def _excerpt(html: str, separator: str) -> str:
 
 
 def count_words(html: str) -> int:
-    prose = re.sub(r"<(pre|math|script|style)\b.*?</\1>", " ", html, flags=re.S)
+    prose = re.sub(r"<(pre|math|script|style)\b.*?</\1>", " ", PLACEHOLDER_P.sub(" ", html), flags=re.S)
     return len(WORD.findall(re.sub(r"<[^>]+>", " ", prose)))
 
 
 def _line_of(body: str, latex: str) -> int:
-    at = body.find(latex)
-    if at < 0:
-        compact = latex.split("\n", 1)[0].strip()
-        at = body.find(compact) if compact else -1
-    return body.count("\n", 0, at) + 1 if at >= 0 else 1
+    """Line of an expression in the source: with its delimiters first, so code quoting it is skipped."""
+    inner = r"\s*(?P<x>" + re.escape(latex) + r")\s*"
+    for pattern in (rf"(?<![\\$])\$\$?{inner}\$", rf"\\[(\[]{inner}\\[)\]]", f"(?P<x>{re.escape(latex)})",
+                    f"(?P<x>{re.escape(latex.split(chr(10), 1)[0].strip())})"):
+        m = re.search(pattern, body)
+        if m:
+            return body.count("\n", 0, m.start("x")) + 1
+    return 1
 
 
 def render(body: str, lang: str, blocks: tuple[str, ...] = (), excerpt_separator: str = "<!--more-->") -> Rendered:

@@ -26,7 +26,7 @@ UNSUPPORTED = {
     r"\cancel": "Chromium does not draw strikes (menclose)",
 }
 GREEK = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho varsigma sigma tau upsilon phi chi psi omega".split()
-BOLD = re.compile(r"\\(?:boldsymbol|bm)\s*\{\s*((?:\\[a-zA-Z]+|[a-zA-Z])+)\s*\}")
+BOLD = re.compile(r"\\(?:boldsymbol|bm)\s*\{((?:\s*(?:\\[a-zA-Z]+|[a-zA-Z]))+)\s*\}")
 
 
 class MathError(ValueError):
@@ -38,7 +38,7 @@ def _bold_italic(symbols: str) -> str:
     for token in re.findall(r"\\[a-zA-Z]+|[a-zA-Z]", symbols):
         if token.startswith("\\"):
             name = token[1:].replace("varepsilon", "epsilon")
-            if name not in GREEK:
+            if name.lower() not in GREEK:
                 raise MathError(f"\\boldsymbol{{{token}}} is not supported (only Latin and Greek letters)")
             base = 0x1D71C if name[0].isupper() else 0x1D736
             out.append(chr(base + GREEK.index(name.lower())))
@@ -54,7 +54,11 @@ def to_mathml(latex: str, display: bool) -> str:
         if re.search(re.escape(construct) + r"(?![a-zA-Z])", latex):
             raise MathError(f"`{construct}` is not rendered correctly in browsers: {hint}")
     source = BOLD.sub(lambda m: _bold_italic(m.group(1)), latex).replace(r"\mathbb{1}", "\U0001D7D9")
-    if source.count("{") != source.count("}"):
+    if re.search(r"\\(?:boldsymbol|bm)(?![a-zA-Z])", source):
+        raise MathError("\\boldsymbol and \\bm take letters only (Chromium ignores mathvariant, so we map "
+                        "letters to Unicode bold)")
+    groups = source.replace("\\{", "").replace("\\}", "")
+    if groups.count("{") != groups.count("}"):
         raise MathError("unbalanced braces")
     from latex2mathml.converter import convert  # 10 ms import; only when a page has math
 

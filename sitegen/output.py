@@ -10,6 +10,7 @@ is ~5× slower than overwriting them on this machine (see shared/FACTS.md).
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,11 +39,20 @@ class WriteReport:
     removed: int
 
 
+# the author's folders: writing the site there would delete their files
+SOURCE_FOLDERS = ("content", "templates", "static", "i18n", "code_samples", "tests", "benchmarks", "sitegen", ".git")
+
+
 def check_output_dir(out: Path, root: Path, force: bool) -> str | None:
-    """Why writing to `out` would be dangerous, or None."""
+    """Why writing to `out` would be dangerous, or None. `force` only allows folders outside the project."""
     out, root = out.resolve(), root.resolve()
     if out == root:
         return f"refusing to write the site into the project folder itself ({out})"
+    if out in root.parents:
+        return f"refusing to write into {out}: it contains the project"
+    for folder in SOURCE_FOLDERS:
+        if out == root / folder or (root / folder) in out.parents:
+            return f"refusing to write into {out}: it is inside the project's {folder}/ folder"
     if (out / "content").exists() or (out / "site.yaml").exists():
         return f"refusing to write into {out}: it holds a content/ folder or a site.yaml (a project, not an output)"
     if root in out.parents or force:
@@ -54,14 +64,27 @@ def write_tree(tree: OutputTree, out: Path) -> WriteReport:
     """Make `out` hold exactly the tree's files, touching only what differs."""
     out.mkdir(parents=True, exist_ok=True)
     written = unchanged = removed = 0
+    # stale files first: a path may turn from a file into a folder or back (fr/x ↔ fr/x/index.html)
+    wanted = set(tree.files)
+    for dirpath, dirnames, filenames in os.walk(out, topdown=False):
+        for name in filenames + [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
+            path = Path(dirpath) / name
+            if path.relative_to(out).as_posix() not in wanted:
+                path.unlink()
+                removed += 1
+        if Path(dirpath) != out and not os.listdir(dirpath):
+            os.rmdir(dirpath)
     for rel, data in tree.files.items():
         target = out / rel
         try:
-            if target.stat().st_size == len(data) and target.read_bytes() == data:
+            if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
                 unchanged += 1
                 continue
-        except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_dir():
+            shutil.rmtree(target)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -72,13 +95,4 @@ def write_tree(tree: OutputTree, out: Path) -> WriteReport:
             Path(tmp).unlink(missing_ok=True)
             raise
         written += 1
-    wanted = set(tree.files)
-    for dirpath, dirnames, filenames in os.walk(out, topdown=False):
-        for name in filenames:
-            path = Path(dirpath) / name
-            if path.relative_to(out).as_posix() not in wanted:
-                path.unlink()
-                removed += 1
-        if Path(dirpath) != out and not os.listdir(dirpath):
-            os.rmdir(dirpath)
     return WriteReport(written, unchanged, removed)

@@ -228,5 +228,6 @@ def build_pages(config: SiteConfig, views: list[PostView], groups: dict[str, dic
 
 def sitemap_page(pages: list[Page]) -> Page:
     """Every HTML page a reader can land on, with its language alternates."""
-    listed = tuple(p for p in pages if p.url.endswith("/") and "/page/" not in p.url)
+    listed = tuple(p for p in pages if (p.url.endswith("/") or p.url.endswith(".html"))
+                   and "/page/" not in p.url and p.template != "404")
     return Page(url="/sitemap.xml", template="sitemap.xml", lang=None, title="", children=listed)

@@ -236,11 +236,32 @@ def test_samples_run_standalone():
     assert done.returncode == 0 and done.stdout == "mean = 2.0000\n4.0\n"
 
 
-def test_nothing_is_left_running(site):
-    import subprocess
+def child_kernels() -> list[str]:
+    """Command lines of ipykernel processes descending from this test process."""
+    import os
 
+    parents, commands = {}, {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                commands[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except (OSError, IndexError, ValueError):
+                continue
+
+    def descends(pid: int) -> bool:
+        while pid in parents and pid > 1:
+            pid = parents[pid]
+            if pid == os.getpid():
+                return True
+        return False
+
+    return [cmd for pid, cmd in commands.items() if "ipykernel_launcher" in cmd and descends(pid)]
+
+
+def test_nothing_is_left_running(site):
     add_post(site, "en", "2021-03-06-slow.md", "```python exec timeout=1\nimport time\ntime.sleep(60)\n```\n")
+    add_post(site, "en", "2021-03-07-dies.md", "```python exec\nimport os\nos._exit(3)\n```\n")
     with pytest.raises(SiteError):
         build(site)
-    kernels = subprocess.run(["pgrep", "-f", "ipykernel_launcher.*sitegen-kernel"], capture_output=True, text=True)
-    assert kernels.stdout == ""
+    assert child_kernels() == []
