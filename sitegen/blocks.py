@@ -156,6 +156,8 @@ def resolve_code(options: BlockOptions, body: str, samples: dict[str, str]) -> t
 def parse_blocks(text: str, path: str, first_line: int, samples: dict[str, str]) -> tuple[str, list[Block], list[Problem]]:
     """Pure: body text → (text with a placeholder paragraph per block, blocks, problems). Line count is kept."""
     out, blocks, problems = [], [], []
+    if "exec" not in text:
+        return text, blocks, problems
     chunks = split_fences(text)
     for number, (is_code, chunk, line) in enumerate(chunks):
         m = EXEC_INFO.match(chunk.split("\n", 1)[0]) if is_code else None

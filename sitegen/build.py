@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Callable
 
 from .blocks import parse_blocks
+from .cache import digest
 from .highlight import pygments_css
 from .config import SiteConfig, load_config
 from .content import Post, discover, is_visible, parse_source
 from .errors import Problem, SiteError, error, errors_only, warning
 from .i18n import load_strings, translation_groups
 from .liquid import LiquidContext, render_liquid
+from .manifest import Manifest, input_fingerprint, page_key
 from .output import OutputTree, WriteReport, check_output_dir, write_tree
 from .pages import build_pages, make_view, output_path, sitemap_page, url_of
 from .render import post_problems, prepare
@@ -94,8 +96,18 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
         if danger:
             raise SiteError(error("site.yaml", None, danger))
 
+    now = datetime.now(timezone.utc)
+    manifest = Manifest.load(root) if options.write else None
+    if manifest is not None:
+        with stage("fingerprint"):
+            fingerprint = input_fingerprint(root, options)
+            if not (options.rerun or options.accept) and manifest.nothing_to_do(fingerprint, out, now):
+                return BuildReport(pages=manifest.pages, written=WriteReport(0, len(manifest.files), 0),
+                                   seconds=time.perf_counter() - started, stages=stage.timings,
+                                   warnings=manifest.replayed_warnings(), out=out)
+
     with stage("content") as problems:
-        posts = read_posts(root, config, options, problems)
+        posts, next_due = read_posts(root, config, options, now, problems)
         strings, string_problems = load_strings(root, config.languages)
         problems += string_problems
         if set(strings) != set(config.languages):
@@ -154,13 +166,21 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
     with stage("templates") as problems:
         menus = {lang: tuple((v.title, v.url) for v in sorted(views, key=lambda v: v.url) if not v.is_post and v.lang == lang)
                  for lang in config.languages}
-        renderer = Renderer(root / "templates", config, strings, site_view(config, menus, options.live_reload))
+        site = site_view(config, menus, options.live_reload)
+        renderer = Renderer(root / "templates", config, strings, site)
         problems += renderer.check({template_name(p.template) for p in pages})
         stage.stop_on_errors()
+        theme = theme_key(root, config, strings, site)
+        memo: dict[int, str] = {}
         for page in pages:
-            claim = tree.add(output_path(page.url), renderer.render(page), page.source or f"the {page.template} page")
+            path, origin, key = output_path(page.url), page.source or f"the {page.template} page", page_key(theme, page, memo)
+            if manifest is not None and manifest.page_intact(path, key, out):
+                claim = tree.keep(path, origin, key)
+            else:
+                claim = tree.add(path, cache.page(key, lambda page=page: renderer.render(page)), origin, key)
             if claim:
                 problems.append(claim)
+        cache.end_build()
 
     with stage("assets") as problems:
         add_static(root / "static", tree, problems)
@@ -174,22 +194,31 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
     if options.write:
         with stage("write"):
             report.written = write_tree(tree, out)
-        cache.save()
+            manifest.save(fingerprint, next_due, len(pages), stage.problems, out, tree.keys)
     report.stages, report.seconds = stage.timings, time.perf_counter() - started
     return report
 
 
-def read_posts(root: Path, config: SiteConfig, options: BuildOptions, problems: list[Problem]) -> list[Post]:
+def theme_key(root: Path, config: SiteConfig, strings: dict, site) -> str:
+    """Everything every page depends on besides its own record: templates, UI strings, configuration."""
+    templates = sorted((p.relative_to(root).as_posix(), p.read_bytes()) for p in (root / "templates").rglob("*") if p.is_file())
+    return digest(repr((templates, sorted((lang, sorted(s.table.items())) for lang, s in strings.items()), config, site)))
+
+
+def read_posts(root: Path, config: SiteConfig, options: BuildOptions, now: datetime,
+               problems: list[Problem]) -> tuple[list[Post], datetime | None]:
+    """Visible posts, and when the next future-dated one comes due (the build's output changes then)."""
     sources, found = discover(root, config.languages)
     problems += found
-    now = datetime.now(timezone.utc)
-    posts = []
+    posts, due = [], []
     for source in sources:
         post, post_problems = parse_source(source)
         problems += post_problems
         if post is not None and is_visible(post, now, options.drafts, options.future):
             posts.append(post)
-    return posts
+        elif post is not None and post.is_post and post.date and post.date > now:
+            due.append(post.date)
+    return posts, min(due, default=None)
 
 
 def url_collisions(posts: list[Post], urls: dict[str, str]) -> list[Problem]:

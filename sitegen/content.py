@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -26,6 +27,7 @@ KNOWN_KEYS = {
 }
 # letters NFKD does not decompose into ASCII
 LIGATURES = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d"}
+TOP_KEY = re.compile(r"""^([^\s#:'"-][^:]*?)[ \t]*:(?:[ \t]|$)""")
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%z",
                 "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
 
@@ -90,6 +92,7 @@ class Post:
         return self.front.translation_key or f"{self.source.kind}:{self.stem}"
 
 
+@lru_cache(maxsize=8192)
 def slugify(text: str) -> str:
     """ASCII slug with accents transliterated: « Phase d'entraînement » → phase-d-entrainement."""
     for letter, spelled in LIGATURES.items():
@@ -216,9 +219,14 @@ def parse_source(source: Source) -> tuple[Post | None, list[Problem]]:
         if not isinstance(data, dict):
             return None, [error(path, yaml_line, f"front matter must be a mapping of keys, got {type(data).__name__}")]
 
+    key_lines: dict[str, int] = {}
+    for i, text_line in enumerate((yaml_text or "").split("\n")):
+        m = TOP_KEY.match(text_line)
+        if m:
+            key_lines.setdefault(m.group(1), yaml_line + i)
+
     def line_of(key: str) -> int:
-        m = re.search(rf"^{re.escape(key)}\s*:", yaml_text or "", re.M)
-        return yaml_line + (yaml_text or "").count("\n", 0, m.start()) if m else max(yaml_line, 1)
+        return key_lines.get(key, max(yaml_line, 1))
 
     def typed(key: str, types: tuple[type, ...], label: str) -> Any:
         value = data.get(key)
@@ -272,7 +280,6 @@ def parse_source(source: Source) -> tuple[Post | None, list[Problem]]:
         translation_key=strings["translation_key"], slug=front_slug,
         extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
     )
-    key_lines = {str(k): line_of(str(k)) for k in data}
     return Post(source, front, body, body_line, slugify(front_slug) if front_slug else slug, when, lang, key_lines), []
 
 

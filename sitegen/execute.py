@@ -12,7 +12,6 @@ import queue
 import re
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,6 +205,8 @@ def run_sessions(plans: list[SessionPlan], jobs: int, limit: int,
     """Run sessions in parallel (`jobs` kernels at a time), in plan order of results."""
     if not plans:
         return []
+    from concurrent.futures import ThreadPoolExecutor  # imports logging: only when something runs
+
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(plans)))
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="kernel") as pool:
         futures = [pool.submit(run_session, plan, limit) for plan in plans]

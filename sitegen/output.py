@@ -22,13 +22,29 @@ from .errors import Problem, error
 class OutputTree:
     files: dict[str, bytes] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)
+    kept: set[str] = field(default_factory=set)          # files proven identical on disk: not rendered again
+    keys: dict[str, str] = field(default_factory=dict)   # page keys, recorded in the manifest
 
-    def add(self, path: str, data: bytes, origin: str) -> Problem | None:
+    def add(self, path: str, data: bytes, origin: str, key: str = "") -> Problem | None:
         """Add one file; a second claim on a path is reported, naming both claimants."""
-        if path in self.files:
+        claim = self._claim(path, origin, key)
+        if claim is None:
+            self.files[path] = data
+        return claim
+
+    def keep(self, path: str, origin: str, key: str) -> Problem | None:
+        """Claim a path whose bytes on disk are already right."""
+        claim = self._claim(path, origin, key)
+        if claim is None:
+            self.kept.add(path)
+        return claim
+
+    def _claim(self, path: str, origin: str, key: str) -> Problem | None:
+        if path in self.origins:
             return error(origin, None, f"output path /{path} is also produced by {self.origins[path]}")
-        self.files[path] = data
         self.origins[path] = origin
+        if key:
+            self.keys[path] = key
         return None
 
 
@@ -65,14 +81,15 @@ def write_tree(tree: OutputTree, out: Path) -> WriteReport:
     out.mkdir(parents=True, exist_ok=True)
     written = unchanged = removed = 0
     # stale files first: a path may turn from a file into a folder or back (fr/x ↔ fr/x/index.html)
-    wanted = set(tree.files)
-    for dirpath, dirnames, filenames in os.walk(out, topdown=False):
-        for name in filenames + [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
-            path = Path(dirpath) / name
-            if path.relative_to(out).as_posix() not in wanted:
-                path.unlink()
+    wanted = set(tree.files) | tree.kept
+    top = str(out)
+    for dirpath, dirnames, filenames in os.walk(top, topdown=False):
+        prefix = os.path.relpath(dirpath, top).replace(os.sep, "/") + "/" if dirpath != top else ""
+        for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+            if prefix + name not in wanted:
+                os.unlink(os.path.join(dirpath, name))
                 removed += 1
-        if Path(dirpath) != out and not os.listdir(dirpath):
+        if dirpath != top and not os.listdir(dirpath):
             os.rmdir(dirpath)
     for rel, data in tree.files.items():
         target = out / rel
@@ -95,4 +112,4 @@ def write_tree(tree: OutputTree, out: Path) -> WriteReport:
             Path(tmp).unlink(missing_ok=True)
             raise
         written += 1
-    return WriteReport(written, unchanged, removed)
+    return WriteReport(written, unchanged + len(tree.kept), removed)

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 
 from .blockview import notebook, render_block, script
 from .cache import digest
@@ -74,6 +72,9 @@ def render_many(requests: list[RenderRequest], jobs: int) -> list[Rendered]:
     jobs = jobs or os.cpu_count() or 1
     if jobs < 2 or len(requests) < PARALLEL_FROM:
         return [_render(r) for r in requests]
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     # fork: the workers inherit the imported modules, so they start in milliseconds
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
         return list(pool.map(_render, requests, chunksize=max(1, len(requests) // (jobs * 4))))

@@ -1,8 +1,9 @@
 """Memo of the Markdown stage, keyed by the hash of everything a render depends on.
 
-Kept in memory across `serve` rebuilds and persisted as one JSON file in `.cache/`, so a
-rebuild re-renders only the posts whose text (or executed output) changed. The key holds
-the renderer's version, so upgrading Markdown or our extensions invalidates it.
+One small JSON file per rendered body under `.cache/render/`, read only when asked for, so a
+rebuild reads what it needs and writes only what it rendered. The key holds the renderer's
+version and those of Markdown and its extensions, so an upgrade invalidates it. Rendered pages
+are also memoized in memory by page key, for `serve`, which keeps one RenderCache across rebuilds.
 """
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ import tempfile
 from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .markdown import Rendered, TocEntry
 
 if TYPE_CHECKING:
     from .render import RenderRequest
 
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 
 def _versions() -> str:
@@ -33,53 +34,65 @@ def _versions() -> str:
 
 
 class RenderCache:
-    def __init__(self, path: Path | None, entries: dict[str, dict] | None = None):
-        self.path, self.entries, self.used, self.dirty = path, entries or {}, set(), False
+    def __init__(self, folder: Path | None):
+        self.folder = folder
         self.versions = _versions()
+        self.memory: dict[str, Rendered] = {}
+        self.pages: dict[str, bytes] = {}
+        self.pages_used: set[str] = set()
 
     @classmethod
     def load(cls, root: Path) -> "RenderCache":
-        path = root / ".cache" / "render.json"
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            entries = data["entries"] if data.get("versions") == _versions() else {}
-        except (OSError, ValueError, KeyError, TypeError):
-            entries = {}
-        return cls(path, entries)
+        return cls(root / ".cache" / "render")
 
     def render_all(self, requests: list["RenderRequest"], jobs: int) -> list[Rendered]:
         """Rendered bodies for the requests: cached ones reused, the others rendered (in parallel)."""
         from .render import render_many
 
         keys = [r.key(self.versions) for r in requests]
-        self.used.update(keys)
         results: list[Rendered | None] = [self._get(k) for k in keys]
         missing = [i for i, r in enumerate(results) if r is None]
         for i, rendered in zip(missing, render_many([requests[i] for i in missing], jobs)):
-            results[i] = rendered
-            self.entries[keys[i]] = {**asdict(rendered), "toc": [list(asdict(e).values()) for e in rendered.toc]}
-            self.dirty = True
+            results[i] = self.memory[keys[i]] = rendered
+            self._store(keys[i], rendered)
+        # what serve keeps in memory is what the last build used
+        self.memory = {k: r for k, r in zip(keys, results)}
         return results
 
+    def _path(self, key: str) -> Path | None:
+        return self.folder / key[:2] / f"{key}.json" if self.folder else None
+
     def _get(self, key: str) -> Rendered | None:
-        entry = self.entries.get(key)
-        if entry is None:
+        if key in self.memory:
+            return self.memory[key]
+        path = self._path(key)
+        if path is None:
             return None
         try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
             return Rendered(entry["html"], tuple(TocEntry(*e) for e in entry["toc"]), entry["excerpt"],
                             entry["words"], tuple(tuple(e) for e in entry["math_errors"]))
-        except (KeyError, TypeError):
-            return None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None   # absent, or corrupt: render again
 
-    def save(self) -> None:
-        """Persist the entries this build used (stale ones are dropped)."""
-        stale = set(self.entries) - self.used
-        if self.path is None or not (self.dirty or stale):
+    def _store(self, key: str, rendered: Rendered) -> None:
+        path = self._path(key)
+        if path is None:
             return
-        self.entries = {k: v for k, v in self.entries.items() if k in self.used}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+        entry = {**asdict(rendered), "toc": [list(asdict(e).values()) for e in rendered.toc]}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"versions": self.versions, "entries": self.entries}, handle, ensure_ascii=False)
-        os.replace(tmp, self.path)
-        self.used, self.dirty = set(), False
+            json.dump(entry, handle, ensure_ascii=False)
+        os.replace(tmp, path)
+
+    def page(self, key: str, render: Callable[[], bytes]) -> bytes:
+        self.pages_used.add(key)
+        if key not in self.pages:
+            self.pages[key] = render()
+        return self.pages[key]
+
+    def end_build(self) -> None:
+        """Forget the pages the last build did not produce."""
+        self.pages = {k: v for k, v in self.pages.items() if k in self.pages_used}
+        self.pages_used = set()

@@ -1,0 +1,147 @@
+"""What the last successful build read and wrote, so the next one can skip proven work.
+
+- The input fingerprint hashes the bytes of every source file (content, templates, static,
+  i18n, code samples, site.yaml), the generator's own code, library versions and the build
+  options. If it is unchanged, the output folder still holds exactly the files written last
+  time (same names, sizes and modification times), and no future-dated post has come due,
+  the build has nothing to do. Hashes decide, never file times of the sources.
+- Each page records the key of what it was rendered from; a page whose key is unchanged and
+  whose file is intact is neither rendered nor written again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .cache import digest, environment
+from .errors import Problem
+
+INPUT_FOLDERS = ("content", "templates", "static", "i18n", "code_samples")
+FORMAT = 1
+
+
+def input_fingerprint(root: Path, options: Any) -> str:
+    """Hash of every input of a build (file bytes, not times)."""
+    h = hashlib.sha256()
+    h.update(repr((FORMAT, sorted(environment().items()), options)).encode())
+    package = Path(__file__).resolve().parent
+    paths = [root / "site.yaml"] + sorted(package.glob("*.py"))
+    for folder in INPUT_FOLDERS:
+        base = root / folder
+        if base.is_dir():
+            paths += sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        h.update(f"{path.as_posix()}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
+SCALARS = (str, int, float, bool, type(None), datetime)
+
+
+def _signature(value: Any, memo: dict[int, Any]) -> Any:
+    """A hashable description of a page record. Each record object is summarized once by a digest
+    (the sitemap lists every page, and lists repeat post views), so the cost stays linear."""
+    if isinstance(value, SCALARS):
+        return value
+    if isinstance(value, (tuple, list)):
+        return tuple(_signature(v, memo) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _signature(v, memo)) for k, v in value.items()))
+    known = memo.get(id(value))
+    if known is None:
+        names = getattr(value, "__dataclass_fields__", None)
+        if names is None or type(value).__name__ not in ("Page", "PostView"):
+            return repr(value)   # small records of scalars (toc entries, links, paginators)
+        parts = [_signature(getattr(value, name), memo) for name in names]
+        known = memo[id(value)] = digest("\x00".join(p if isinstance(p, str) else repr(p) for p in parts))
+    return known
+
+
+def page_key(theme: str, page: Any, memo: dict[int, str]) -> str:
+    """Key of a page's bytes: the theme (templates, strings, config) and the page record."""
+    return digest(theme + repr(_signature(page, memo)))
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+        return st.st_size, st.st_mtime_ns
+    except OSError:
+        return None
+
+
+@dataclass
+class Manifest:
+    path: Path
+    fingerprint: str = ""
+    valid_until: str | None = None                  # ISO time at which a future post comes due
+    pages: int = 0
+    warnings: list[list] = field(default_factory=list)
+    files: dict[str, list] = field(default_factory=dict)   # output path → [size, mtime_ns, page key]
+
+    @classmethod
+    def load(cls, root: Path) -> "Manifest":
+        path = root / ".cache" / "manifest.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                return cls(path)
+            return cls(path, data["fingerprint"], data["valid_until"], data["pages"], data["warnings"], data["files"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return cls(path)
+
+    def output_intact(self, out: Path) -> bool:
+        """The output folder holds exactly the recorded files, untouched since."""
+        seen = 0
+        for dirpath, _dirs, names in os.walk(out):
+            for name in names:
+                rel = (Path(dirpath) / name).relative_to(out).as_posix()
+                record = self.files.get(rel)
+                if record is None or _stat(Path(dirpath) / name) != (record[0], record[1]):
+                    return False
+                seen += 1
+        return seen == len(self.files) and seen > 0
+
+    def nothing_to_do(self, fingerprint: str, out: Path, now: datetime) -> bool:
+        if not self.fingerprint or fingerprint != self.fingerprint:
+            return False
+        if self.valid_until and now.isoformat() >= self.valid_until:
+            return False
+        return self.output_intact(out)
+
+    def page_intact(self, rel: str, key: str, out: Path) -> bool:
+        record = self.files.get(rel)
+        return record is not None and record[2] == key and _stat(out / rel) == (record[0], record[1])
+
+    def replayed_warnings(self) -> list[Problem]:
+        return [Problem(path, line, message, True) for path, line, message in self.warnings]
+
+    def save(self, fingerprint: str, valid_until: datetime | None, pages: int, warnings: list[Problem],
+             out: Path, keys: dict[str, str]) -> None:
+        files = {}
+        for dirpath, _dirs, names in os.walk(out):
+            for name in names:
+                path = Path(dirpath) / name
+                rel = path.relative_to(out).as_posix()
+                stat = _stat(path)
+                if stat:
+                    files[rel] = [stat[0], stat[1], keys.get(rel, "")]
+        data = {"format": FORMAT, "fingerprint": fingerprint, "pages": pages,
+                "valid_until": valid_until.isoformat() if valid_until else None,
+                "warnings": [[w.path, w.line, w.message] for w in warnings], "files": files}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+        os.replace(tmp, self.path)
