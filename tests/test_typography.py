@@ -124,3 +124,13 @@ def test_plain_text_without_tags():
 
 def test_empty():
     assert french("") == ""
+
+
+def test_text_marked_as_another_language_is_left_alone():
+    out = french('<p>Voir <em lang="en">How: does <b>it</b> work?</em> ici : oui ?</p>')
+    assert '<em lang="en">How: does <b>it</b> work?</em>' in out
+    assert out.endswith("ici\u00a0: oui\u202f?</p>")
+
+
+def test_text_marked_french_is_still_spaced():
+    assert french('<span lang="fr">Oui ?</span>') == '<span lang="fr">Oui\u202f?</span>'
