@@ -12,7 +12,8 @@ import queue
 import re
 import tempfile
 import time
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -93,23 +94,53 @@ def kernel_env() -> dict[str, str]:
     return env
 
 
+class Kernels:
+    """The kernels of one `run_sessions` call, so that an interrupt stops them all at once."""
+
+    def __init__(self):
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._active: set = set()
+
+    def add(self, km) -> None:
+        with self._lock:
+            self._active.add(km)
+
+    def discard(self, km) -> None:
+        with self._lock:
+            self._active.discard(km)
+
+    def stop_all(self) -> None:
+        self.stopping.set()
+        with self._lock:
+            active = list(self._active)
+        for km in active:
+            with suppress(Exception):
+                km.shutdown_kernel(now=True)
+
+
 @contextmanager
-def kernel(cwd: str) -> Iterator:
+def kernel(cwd: str, kernels: Kernels) -> Iterator:
     from jupyter_client.manager import KernelManager  # heavy import: only when something must run
 
     # IPC sockets in a private folder: no TCP port, and no unencrypted-TCP warning from the kernel
     with tempfile.TemporaryDirectory(prefix="sitegen-kernel-") as sockets:
+        if kernels.stopping.is_set():
+            raise RuntimeError("interrupted before the kernel started")
         km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"),
                            connection_file=os.path.join(sockets, "kernel.json"))
         km.start_kernel(cwd=cwd, env=kernel_env(), extra_arguments=["--HistoryManager.enabled=False"])
+        kernels.add(km)
         client = km.client()
         client.start_channels()
         try:
             client.wait_for_ready(timeout=60)
             yield km, client
         finally:
+            kernels.discard(km)
             client.stop_channels()
-            km.shutdown_kernel(now=True)
+            with suppress(Exception):   # it may already be gone (crashed, or stopped by stop_all)
+                km.shutdown_kernel(now=True)
             km.cleanup_resources()
 
 
@@ -179,18 +210,19 @@ def _name_cells(result: BlockResult, labels: tuple[str, ...]) -> BlockResult:
     return BlockResult(outputs, result.seconds, result.status, result.truncated)
 
 
-def run_session(plan: SessionPlan, limit: int, stop: Callable[[], bool] = lambda: False) -> SessionRun:
+def run_session(plan: SessionPlan, limit: int, kernels: Kernels | None = None) -> SessionRun:
     """Run one session's blocks in order in a fresh kernel; stop at the first failure."""
     start = time.monotonic()
     results: list[BlockResult] = []
+    kernels = kernels or Kernels()
     try:
-        with kernel(plan.cwd) as (km, client):
+        with kernel(plan.cwd, kernels) as (km, client):
             setup = _run(km, client, prelude(plan), 120, limit)
             if setup.status != "ok":
                 message = "".join(o.text for o in setup.outputs)
                 raise RuntimeError(f"the session's set-up failed: {message[-2000:]}")
             for code, timeout in zip(plan.codes, plan.timeouts):
-                if stop() or (results and results[-1].status != "ok"):
+                if kernels.stopping.is_set() or (results and results[-1].status != "ok"):
                     results.append(BlockResult((), 0.0, "skipped"))
                     continue
                 results.append(_name_cells(_run(km, client, code, timeout, limit), plan.labels))
@@ -208,13 +240,25 @@ def run_sessions(plans: list[SessionPlan], jobs: int, limit: int,
     from concurrent.futures import ThreadPoolExecutor  # imports logging: only when something runs
 
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(plans)))
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="kernel") as pool:
-        futures = [pool.submit(run_session, plan, limit) for plan in plans]
+    kernels = Kernels()
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="kernel")
+    try:
+        futures = [pool.submit(run_session, plan, limit, kernels) for plan in plans]
         runs = []
         for future in futures:
-            run = future.result()
+            while True:   # short waits: a Ctrl-C is seen at once, not when the session ends
+                try:
+                    run = future.result(timeout=0.25)
+                    break
+                except TimeoutError:
+                    continue
             on_done(run)
             runs.append(run)
+    except BaseException:   # Ctrl-C included: no kernel outlives the build
+        kernels.stop_all()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return runs
 
 

@@ -265,3 +265,24 @@ def test_nothing_is_left_running(site):
     with pytest.raises(SiteError):
         build(site)
     assert child_kernels() == []
+
+
+def test_an_interrupt_stops_every_kernel(site):
+    """Ctrl-C during execution: the build stops promptly and no kernel is left behind."""
+    import threading
+    import time
+
+    from sitegen.execute import SessionPlan, run_sessions
+
+    plans = [SessionPlan(f"s{i}", ("import time\ntime.sleep(60)",), (120,), str(site)) for i in range(2)]
+    main = threading.main_thread()
+    import os
+    import signal
+
+    timer = threading.Timer(4.0, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run_sessions(plans, 2, 1000)
+    assert time.monotonic() - started < 20 and main.is_alive()
+    assert child_kernels() == []

@@ -1,0 +1,131 @@
+"""The repository's own site, built end to end (its code samples executed, or taken from the cache)."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from conftest import ROOT
+from htmltools import parse
+from sitecheck import alternates, broken_links, html_pages, switcher
+from sitegen.build import build
+from sitegen.config import load_config
+from sitegen.content import discover, parse_source
+from sitegen.pages import output_path, url_of
+
+PARTS = ("site.yaml", "content", "templates", "static", "i18n", "code_samples", ".cache")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A copy of the project (with its execution cache when there is one), built once."""
+    root = tmp_path_factory.mktemp("repo")
+    for part in PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, root / part, ignore=shutil.ignore_patterns("__pycache__", "manifest.json"))
+        elif source.is_file():
+            shutil.copy2(source, root / part)
+    report = build(root)
+    return root, root / "_site", report
+
+
+def posts(root: Path):
+    config, _ = load_config(root)
+    sources, _ = discover(root, config.languages)
+    parsed = [parse_source(s)[0] for s in sources]
+    return config, [p for p in parsed if p is not None and p.is_post]
+
+
+def test_the_build_is_clean(site):
+    _, _, report = site
+    assert [str(w) for w in report.warnings] == []
+
+
+def test_every_post_exists_in_both_languages(site):
+    root, out, _ = site
+    config, all_posts = posts(root)
+    groups: dict[str, dict[str, str]] = {}
+    for post in all_posts:
+        url = url_of(post, config)
+        assert (out / output_path(url)).is_file(), url
+        groups.setdefault(post.translation_key, {})[post.lang] = url
+    assert groups and all(set(g) == set(config.languages) for g in groups.values()), groups
+    for group in groups.values():
+        for lang, url in group.items():
+            doc = parse((out / output_path(url)).read_bytes())
+            others = [(other, group[other], "yes") for other in config.languages if other != lang]
+            assert switcher(doc) == others
+            assert {k: v for k, v in alternates(doc).items() if k != "x-default"} == group
+
+
+def test_hreflang_is_reciprocal_and_resolves(site):
+    _, out, _ = site
+    pages = html_pages(out)
+    for url, doc in pages.items():
+        for lang, target in alternates(doc).items():
+            assert target in pages, f"{url}: {lang} → {target}"
+            assert alternates(pages[target]) == alternates(doc), f"{url} ↔ {target}"
+
+
+def test_no_broken_internal_link_or_anchor(site):
+    _, out, _ = site
+    assert broken_links(out) == []
+
+
+def test_feeds_list_the_right_posts_per_language(site):
+    root, out, _ = site
+    config, all_posts = posts(root)
+    for lang in config.languages:
+        feed = feedparser.parse((out / lang / "feed.xml").read_bytes())
+        assert not feed.bozo and feed.version == "atom10"
+        expected = {config.absolute(url_of(p, config)) for p in all_posts if p.lang == lang}
+        assert {e.link for e in feed.entries} == expected
+
+
+def test_sitemap_lists_every_page(site):
+    import xml.etree.ElementTree as ET
+
+    root, out, _ = site
+    config, _ = load_config(root)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = {u.find("s:loc", ns).text for u in ET.parse(out / "sitemap.xml").getroot().findall("s:url", ns)}
+    expected = {config.absolute(url) for url in html_pages(out) if url.endswith("/") and "/page/" not in url}
+    assert locs == expected
+
+
+def test_the_article_shows_checked_outputs_and_figures(site):
+    root, out, _ = site
+    for rel in ("fr/2021/04/05/normalisation-par-lots/index.html", "en/2021/04/05/batch-normalization/index.html"):
+        doc = parse((out / rel).read_bytes())
+        blocks = [f for f in doc.find_all("figure") if f.has_class("exec")]
+        assert len(blocks) == 20
+        figures = doc.find_all("img", **{"class": "exec-figure"})
+        assert figures and all(img.attrs["alt"].strip() for img in figures)
+        assert all((out / img.attrs["src"].lstrip("/")).is_file() for img in figures)
+        assert not doc.find_all("pre", **{"class": "exec-error"})
+        assert len(doc.find_all("math")) > 10
+
+
+def test_the_generator_never_imports_torch(site):
+    root, _, _ = site
+    code = ("import sys; from pathlib import Path; from sitegen.build import build, BuildOptions; "
+            f"build(Path({str(root)!r}), BuildOptions(write=False)); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'numpy', 'matplotlib')))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_help_imports_nothing_heavy():
+    code = ("import sys, contextlib, io; from sitegen.cli import main\n"
+            "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()): main(['--help'])\n"
+            "heavy = ('torch', 'jinja2', 'markdown', 'pymdownx', 'babel', 'pygments', 'jupyter_client', 'yaml', 'latex2mathml')\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
