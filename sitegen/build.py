@@ -194,7 +194,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
     if options.write:
         with stage("write"):
             report.written = write_tree(tree, out)
-            manifest.save(fingerprint, next_due, len(pages), stage.problems, out, tree.keys)
+            manifest.save(fingerprint, next_due, len(pages), stage.problems, out, list(tree.files), tree.kept, tree.keys)
     report.stages, report.seconds = stage.timings, time.perf_counter() - started
     return report
 

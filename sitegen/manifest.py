@@ -47,6 +47,7 @@ def input_fingerprint(root: Path, options: Any) -> str:
 
 
 SCALARS = (str, int, float, bool, type(None), datetime)
+RECORDS = {"PostView": ("previous", "next"), "Page": ("post", "posts", "years", "children")}
 
 
 def _signature(value: Any, memo: dict[int, Any]) -> Any:
@@ -60,11 +61,16 @@ def _signature(value: Any, memo: dict[int, Any]) -> Any:
         return tuple(sorted((str(k), _signature(v, memo)) for k, v in value.items()))
     known = memo.get(id(value))
     if known is None:
-        names = getattr(value, "__dataclass_fields__", None)
-        if names is None or type(value).__name__ not in ("Page", "PostView"):
+        kind = type(value).__name__
+        if kind not in ("Page", "PostView"):
             return repr(value)   # small records of scalars (toc entries, links, paginators)
-        parts = [_signature(getattr(value, name), memo) for name in names]
-        known = memo[id(value)] = digest("\x00".join(p if isinstance(p, str) else repr(p) for p in parts))
+        parts = []
+        for name in value.__dataclass_fields__:
+            item = getattr(value, name)
+            if name in RECORDS.get(kind, ()):   # fields holding views or pages: by their digests
+                item = _signature(item, memo)
+            parts.append(item if isinstance(item, str) else repr(item))
+        known = memo[id(value)] = digest("\x00".join(parts))
     return known
 
 
@@ -128,15 +134,13 @@ class Manifest:
         return [Problem(path, line, message, True) for path, line, message in self.warnings]
 
     def save(self, fingerprint: str, valid_until: datetime | None, pages: int, warnings: list[Problem],
-             out: Path, keys: dict[str, str]) -> None:
-        files = {}
-        for dirpath, _dirs, names in os.walk(out):
-            for name in names:
-                path = Path(dirpath) / name
-                rel = path.relative_to(out).as_posix()
-                stat = _stat(path)
-                if stat:
-                    files[rel] = [stat[0], stat[1], keys.get(rel, "")]
+             out: Path, written: list[str], kept: set[str], keys: dict[str, str]) -> None:
+        """Record the output: kept files as they were recorded, the others as they are now."""
+        files = {rel: self.files[rel] for rel in kept if rel in self.files}
+        for rel in written:
+            stat = _stat(out / rel)
+            if stat:
+                files[rel] = [stat[0], stat[1], keys.get(rel, "")]
         data = {"format": FORMAT, "fingerprint": fingerprint, "pages": pages,
                 "valid_until": valid_until.isoformat() if valid_until else None,
                 "warnings": [[w.path, w.line, w.message] for w in warnings], "files": files}
