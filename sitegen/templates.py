@@ -55,12 +55,10 @@ class Renderer:
         import jinja2  # after config and content have loaded: a broken site.yaml fails before this cost
 
         self.config, self.strings, self.site = config, strings, site
-        cache_dir = templates_dir.parent / ".cache" / "jinja"
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        # No bytecode cache: Jinja folds filters of constants at compile time
+        # (`'/css/site.css' | relative_url`), so compiled code depends on the configuration.
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
-            # compiled templates are kept (Jinja checks the source's time and checksum before reuse)
-            bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         )
