@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable, Mapping
@@ -353,6 +353,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "sitegen-serve"
     timeout = 60                                  # idle keep-alive connections give their thread back
+    disable_nagle_algorithm = True                # headers and body are two writes: no 40 ms delayed-ACK stall
     server: "DevHTTPServer"
 
     def do_GET(self) -> None:
@@ -482,7 +483,7 @@ class DevServer:
 
     def __init__(self, root: Path, rebuild: Callable[[], Built], host: str = "127.0.0.1", port: int = 8000,
                  say: Callable[[str], None] = print, complain: Callable[[str], None] | None = None,
-                 watch: bool = True, quiet: float = 0.06):
+                 watch: bool = True, quiet: float = 0.05):
         self.root, self.build_site, self.host, self.port = root, rebuild, host, port
         self.say = say
         self.complain = complain or (lambda text: print(text, file=sys.stderr, flush=True))
@@ -542,7 +543,8 @@ class DevServer:
             self.complain(traceback.format_exc().rstrip())
             line = f"sitegen: internal error while building: {type(exc).__name__}: {exc} (traceback in the terminal)"
             self.state.fail([line])
-            self.say(f"Build crashed{what}; still serving the last good pages.")
+            self.say(f"Build crashed{what}; "
+                     + ("still serving the last good pages." if self.state.snapshot.built else "nothing to serve yet."))
             return "problems"
         self.rebuilds += 1
         if built.warnings != self._warnings:
@@ -599,10 +601,7 @@ class SiteBuilder:
         return Built(report.tree.files, config.baseurl, tuple(problem_lines(report.warnings)))
 
     def save(self) -> None:
-        try:
-            self.cache.save()
-        except OSError:
-            pass
+        """Nothing to flush: the render cache writes each entry as it renders it."""
 
 
 def _raise_interrupt(signum, frame) -> None:

@@ -63,7 +63,7 @@ class Debouncer:
     """Collects changes from any thread; `next_batch()` hands them over once `quiet` seconds passed
     without a new one (or `longest` seconds after the first, so a never-ending stream still builds)."""
 
-    def __init__(self, quiet: float = 0.06, longest: float = 1.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, quiet: float = 0.05, longest: float = 1.0, clock: Callable[[], float] = time.monotonic):
         self.quiet, self.longest, self.clock = quiet, longest, clock
         self._cond = threading.Condition()
         self._pending: dict[str, ChangeKind] = {}

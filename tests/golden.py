@@ -19,7 +19,7 @@ PAGES = ("fr/2021/04/05/phase-d-entrainement/index.html", "en/2021/04/05/trainin
 def build_basic(dest: Path) -> dict[str, bytes]:
     sys.path.insert(0, str(HERE))
     sys.path.insert(0, str(HERE.parent))
-    from conftest import make_site
+    from sites import make_site
     from sitegen.build import BuildOptions, build
 
     files = build(make_site("basic", dest), BuildOptions(write=False)).tree.files

@@ -1,7 +1,6 @@
 """sitegen/pages.py: URLs, output paths, the site's pages and their translation links."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ from sitegen.config import parse_config
 from sitegen.content import Source, parse_source
 from sitegen.markdown import Rendered
 from sitegen.pages import (
-    Page, build_pages, expand_permalink, home_url, make_view, output_path, sitemap_page, term_url, url_of,
+    build_pages, expand_permalink, home_url, make_view, output_path, sitemap_page, term_url, url_of,
 )
 
 LABELS = {lang: {"categories": f"cat-{lang}", "tags": f"tags-{lang}", "archive": f"arch-{lang}",
@@ -99,7 +98,6 @@ def test_small_url_helpers():
 # --- views -------------------------------------------------------------------------------------
 
 def test_make_view():
-    cfg = config()
     p = post("2021-04-05-x", "fr", "title: Pourquoi ?\ncategories: Maths\ntags: a b\nfoo: 1\n"
              "description: 'Voici : tout'\n")
     v = make_view(p, RENDERED, "/fr/2021/04/05/x/")

@@ -1,11 +1,12 @@
 """`new`: file names, front matter read back by the project's own parser, refusals."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from sites import make_site
 
 import pytest
 
@@ -14,16 +15,13 @@ from sitegen.content import Source, parse_source
 from sitegen.errors import SiteError
 from sitegen.scaffold import new_post
 
-FIXTURE = Path(__file__).parent / "fixtures" / "serve_site"
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 27, 10, 15, 42, tzinfo=timezone(timedelta(hours=1)))
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns(".cache", "_site"))
-    return root
+    return make_site("serve_site", tmp_path)
 
 
 def read_post(root: Path, path: Path):

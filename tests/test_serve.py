@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -13,13 +11,14 @@ import threading
 import time
 from pathlib import Path
 
+from sites import make_site
+
 import pytest
 
 from sitegen.build import BuildOptions, build
 from sitegen.errors import SiteError
 from sitegen.serve import Built, DevServer, LiveState, SiteBuilder, bind, content_type, resolve
 
-FIXTURE = Path(__file__).parent / "fixtures" / "serve_site"
 REPO = Path(__file__).resolve().parent.parent
 POST_FR = "content/posts/fr/2024-05-02-premier-billet.md"
 URL_FR = "/fr/2024/05/02/premier-billet/"
@@ -121,19 +120,18 @@ def test_state_events_and_css_only_detection():
     assert json.loads(state.state_json()) == {"version": 3, "ok": True, "built": True, "problems": []}
 
 
-def test_live_reload_only_when_serving():
-    site = build(FIXTURE, BuildOptions(write=False))
+def test_live_reload_only_when_serving(tmp_path):
+    root = copy_site(tmp_path)                  # a build writes its caches into the project
+    site = build(root, BuildOptions(write=False))
     assert not any(b"__sitegen" in data or b"livereload" in data for data in site.tree.files.values())
-    served = build(FIXTURE, BuildOptions(write=False, live_reload=True))
+    served = build(root, BuildOptions(write=False, live_reload=True))
     assert b'<script src="/__sitegen/livereload.js"></script>' in served.tree.files["fr/index.html"]
 
 
 # -- a real server -----------------------------------------------------------------------------
 
 def copy_site(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns(".cache", "_site"))
-    return root
+    return make_site("serve_site", tmp_path)
 
 
 def request(server: DevServer, target: str, method: str = "GET", timeout: float = 10):

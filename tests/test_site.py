@@ -9,7 +9,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from conftest import ROOT
+from sites import ROOT
 from htmltools import parse
 from sitecheck import alternates, broken_links, html_pages, switcher
 from sitegen.build import build

@@ -6,11 +6,12 @@ it with `apt-get install chromium`); nothing here downloads a browser.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from sites import make_site
 
 import pytest
 
@@ -18,16 +19,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 REPO = Path(__file__).resolve().parents[2]
-FIXTURE = REPO / "tests" / "fixtures" / "serve_site"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 TIMEOUT_MS = 10_000
-
-
-def pytest_collection_modifyitems(items):
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.browser)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -89,9 +82,7 @@ class Served:
 
 @pytest.fixture
 def served(tmp_path):
-    root = tmp_path / "site"
-    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns(".cache", "_site"))
-    server = Served(root)
+    server = Served(make_site("serve_site", tmp_path))
     yield server
     output = server.stop()
     assert "Traceback" not in output, output
