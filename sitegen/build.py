@@ -56,6 +56,8 @@ class BuildReport:
     warnings: list[Problem] = field(default_factory=list)
     execution: ExecutionReport | None = None
     out: Path | None = None
+    # The whole site in memory when built with write=False (serve, check); when writing, pages
+    # proven unchanged on disk are not rendered and appear in tree.kept instead of tree.files.
     tree: OutputTree | None = None
 
 
@@ -167,17 +169,22 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
         menus = {lang: tuple((v.title, v.url) for v in sorted(views, key=lambda v: v.url) if not v.is_post and v.lang == lang)
                  for lang in config.languages}
         site = site_view(config, menus, options.live_reload)
-        renderer = Renderer(root / "templates", config, strings, site)
+        theme = theme_key(root, config, strings, site)
+        renderer = cache.renderer(theme, lambda: Renderer(root / "templates", config, strings, site))
         problems += renderer.check({template_name(p.template) for p in pages})
         stage.stop_on_errors()
-        theme = theme_key(root, config, strings, site)
         memo: dict[int, str] = {}
         for page in pages:
             path, origin, key = output_path(page.url), page.source or f"the {page.template} page", page_key(theme, page, memo)
             if manifest is not None and manifest.page_intact(path, key, out):
                 claim = tree.keep(path, origin, key)
             else:
-                claim = tree.add(path, cache.page(key, lambda page=page: renderer.render(page)), origin, key)
+                try:
+                    claim = tree.add(path, cache.page(key, lambda page=page: renderer.render(page)), origin, key)
+                except SiteError as failure:   # one report per template line, not one per page
+                    claim = failure.problems[0]
+                    if any((p.path, p.line) == (claim.path, claim.line) for p in problems):
+                        continue
             if claim:
                 problems.append(claim)
         cache.end_build()

@@ -152,8 +152,9 @@ def main(argv: list[str] | None = None) -> int:
         return {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new}[args.command](args)
     except SiteError as exc:
         print_problems(exc.problems)
-        errors = sum(1 for p in exc.problems if not p.warning)
-        print(f"Build failed: {errors} error(s); the previous output was left as it was.", file=sys.stderr)
+        if args.command == "build":
+            errors = sum(1 for p in exc.problems if not p.warning)
+            print(f"Build failed: {errors} error(s); the previous output was left as it was.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)

@@ -263,4 +263,6 @@ def run_sessions(plans: list[SessionPlan], jobs: int, limit: int,
 
 
 def sample_dir(root: Path) -> str:
-    return str((root / "code_samples").resolve())
+    """Where kernels start: code_samples/, so samples import their neighbours (the project without one)."""
+    folder = root / "code_samples"
+    return str((folder if folder.is_dir() else root).resolve())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from dataclasses import dataclass
 
 from .blockview import notebook, render_block, script
@@ -75,8 +76,10 @@ def render_many(requests: list[RenderRequest], jobs: int) -> list[Rendered]:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    # fork: the workers inherit the imported modules, so they start in milliseconds
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+    # fork: the workers inherit the imported modules, so they start in milliseconds; but forking a
+    # process that runs other threads (serve's server and watcher) can deadlock, so then forkserver
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context(method)) as pool:
         return list(pool.map(_render, requests, chunksize=max(1, len(requests) // (jobs * 4))))
 
 

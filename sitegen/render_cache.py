@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .markdown import Rendered, TocEntry
 
@@ -40,6 +40,7 @@ class RenderCache:
         self.memory: dict[str, Rendered] = {}
         self.pages: dict[str, bytes] = {}
         self.pages_used: set[str] = set()
+        self._renderer: tuple[str, Any] | None = None
 
     @classmethod
     def load(cls, root: Path) -> "RenderCache":
@@ -85,6 +86,13 @@ class RenderCache:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(entry, handle, ensure_ascii=False)
         os.replace(tmp, path)
+
+    def renderer(self, theme: str, make: Callable[[], Any]) -> Any:
+        """The template renderer of the last build when its theme is unchanged: serve then skips
+        recompiling every template on each rebuild."""
+        if self._renderer is None or self._renderer[0] != theme:
+            self._renderer = (theme, make())
+        return self._renderer[1]
 
     def page(self, key: str, render: Callable[[], bytes]) -> bytes:
         self.pages_used.add(key)

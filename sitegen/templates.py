@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import SiteConfig
-from .errors import Problem, error
+from .errors import Problem, SiteError, error
 from .i18n import Strings, format_date
 from .pages import Page
 
@@ -100,9 +100,27 @@ class Renderer:
         return problems
 
     def render(self, page: Page) -> bytes:
+        """The page's bytes; a template failing at run time is a SiteError located in the template."""
+        import jinja2
+
         lang = page.lang or self.config.default_language
         context: dict[str, Any] = {
             "site": self.site, "page": page, "post": page.post, "lang": lang, "t": self.strings[lang],
             "strings": self.strings,
         }
-        return self.env.get_template(template_name(page.template)).render(context).encode("utf-8")
+        try:
+            return self.env.get_template(template_name(page.template)).render(context).encode("utf-8")
+        except (jinja2.TemplateError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise SiteError(self._locate(exc, page)) from None
+
+    def _locate(self, exc: Exception, page: Page) -> Problem:
+        """The innermost template frame of the failure (Jinja maps frames to template lines)."""
+        where, line = f"templates/{template_name(page.template)}", None
+        tb = exc.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.startswith(str(self.templates_dir)):
+                where, line = Path(filename).relative_to(self.templates_dir.parent).as_posix(), tb.tb_lineno
+            tb = tb.tb_next
+        message = getattr(exc, "message", None) or str(exc)
+        return error(where, line, f"{type(exc).__name__}: {message} (while rendering {page.url})")

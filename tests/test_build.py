@@ -312,3 +312,28 @@ def test_help_and_version(capsys):
     with pytest.raises(SystemExit):
         main(["build", "--help"])
     assert "--drafts" in capsys.readouterr().out
+
+
+def test_a_template_error_is_located_once(basic):
+    site, out, _ = basic
+    before = snapshot(out)
+    post = site / "templates/post.html"
+    post.write_text(post.read_text().replace("<h1>{{ post.title }}</h1>", "<h1>{{ post.title }}{{ page.nope }}</h1>"))
+    with pytest.raises(SiteError) as caught:
+        build(site)
+    errors = [p for p in caught.value.problems if not p.warning]
+    assert len(errors) == 1
+    assert (errors[0].path, errors[0].line) == ("templates/post.html", 5)
+    assert "has no attribute 'nope'" in errors[0].message
+    assert snapshot(out) == before
+
+
+def test_a_site_without_code_samples_runs_its_blocks(site_factory):
+    site = site_factory("basic")
+    post = site / "content/posts/en/2021-05-01-second.md"
+    post.write_text(post.read_text() + "\n```python exec\nimport os\nprint(os.path.isdir('content'))\n```\n")
+    fr = site / "content/posts/fr/2021-05-01-deuxieme.md"
+    fr.write_text(fr.read_text() + "\n```python exec\nimport os\nprint(os.path.isdir('content'))\n```\n")
+    build(site)
+    assert "True" in parse((site / "_site/en/2021/05/01/second/index.html").read_bytes()).find(
+        "pre", **{"class": "exec-stdout"}).text
