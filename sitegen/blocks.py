@@ -7,7 +7,7 @@ Markdown viewers still show Python code:
     ```
 
 Options: file, region, lines="A-B", session, hide_code, hide_output, expect_error,
-timeout=SECONDS, caption, alt, id. A block with `file` embeds that sample (or its region
+timeout=SECONDS, caption, alt, id, data="files the code reads". A block with `file` embeds that sample (or its region
 `# region: NAME` … `# endregion`, or its line range); otherwise the fence's body is the code.
 Comment lines `# fr: …` / `# en: …` are shown only on the page of that language.
 """
@@ -23,7 +23,7 @@ from .markdown import PLACEHOLDER
 
 EXEC_INFO = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*\{?[ \t]*\.?python[ \t]+exec\b(?P<options>.*?)\}?[ \t]*$")
 FLAGS = {"hide_code", "hide_output", "expect_error"}
-VALUED = {"file", "region", "lines", "session", "timeout", "caption", "alt", "id"}
+VALUED = {"file", "region", "lines", "session", "timeout", "caption", "alt", "id", "data"}
 LANG_COMMENT = re.compile(r"^([ \t]*)#[ \t]*([a-z]{2,3}):[ \t]?")
 
 
@@ -40,6 +40,7 @@ class BlockOptions:
     caption: str | None = None
     alt: str | None = None
     id: str | None = None
+    data: tuple[str, ...] = ()      # files the code reads (relative to code_samples/): part of the cache key
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,8 @@ def parse_options(text: str) -> BlockOptions | str:
         if not m or int(m[1]) < 1 or int(m[1]) > int(m[2]):
             return f"option `lines` takes a range like 3-10, got {values['lines']!r}"
         values["lines"] = (int(m[1]), int(m[2]))
+    if "data" in values:
+        values["data"] = tuple(name for name in re.split(r"[,\s]+", values["data"]) if name)
     if ("region" in values or "lines" in values) and "file" not in values:
         return "options `region` and `lines` need `file`"
     if "region" in values and "lines" in values:

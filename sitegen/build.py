@@ -134,7 +134,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
     with stage("execute") as problems:
         execution = execute_all(
             config, [[parsed[group[lang].path] for lang in config.languages if lang in group] for group in groups.values()],
-            samples,
+            samples, lambda name: file_digest(root / "code_samples" / name),
             jobs=options.jobs or config.execution.jobs, use_cache=not options.rerun, accept=options.accept,
             progress=progress)
         problems += execution.problems
@@ -258,6 +258,13 @@ def read_samples(root: Path) -> dict[str, str]:
         return {}
     return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
             for p in sorted(folder.rglob("*.py")) if "expected" not in p.relative_to(folder).parts}
+
+
+def file_digest(path: Path) -> str | None:
+    try:
+        return digest(path.read_bytes())
+    except OSError:
+        return None
 
 
 def write_expected(execution: ExecutionReport) -> None:

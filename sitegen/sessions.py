@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .blocks import Block, strip_comments
 from .cache import ExecCache, Inputs, session_inputs
@@ -81,7 +82,9 @@ def pair_translations(group: list[PostBlocks]) -> tuple[PostBlocks | None, list[
     return ref, problems
 
 
-def plan(ref: PostBlocks, config: SiteConfig, samples: dict[str, str]) -> list[tuple[SessionPlan, list[Block], dict[str, str]]]:
+def plan(ref: PostBlocks, config: SiteConfig, samples: dict[str, str], data_digest: Callable[[str], str | None],
+         problems: list[Problem]) -> list[tuple[SessionPlan, list[Block], dict[str, str]]]:
+    """One kernel plan per session; `files` maps every input the session reads to its text or hash."""
     group = slugify(ref.post.translation_key) or "post"
     sessions: dict[str, list[Block]] = {}
     for block in ref.blocks:
@@ -91,6 +94,13 @@ def plan(ref: PostBlocks, config: SiteConfig, samples: dict[str, str]) -> list[t
         codes = [b.code for b in blocks]
         files = local_files(codes, [b.options.file for b in blocks if b.options.file], samples)
         everything = "\n".join(codes + list(files.values()))
+        for block in blocks:
+            for name in block.options.data:
+                found = data_digest(name)
+                if found is None:
+                    problems.append(error(block.path, block.line, f"block {block.index}: data file "
+                                                                  f"code_samples/{name} does not exist"))
+                files[f"data {name}"] = found or "missing"
         plans.append((SessionPlan(
             id=f"{group}/{slugify(name) or 'main'}", codes=tuple(codes),
             timeouts=tuple(b.options.timeout or config.execution.timeout for b in blocks), cwd=sample_dir(config.root),
@@ -114,8 +124,9 @@ def _failure(block: Block, result: BlockResult, timeout: float) -> str | None:
     return None
 
 
-def execute_all(config: SiteConfig, groups: list[list[PostBlocks]], samples: dict[str, str], *, jobs: int,
-                use_cache: bool, accept: bool, progress=None) -> ExecutionReport:
+def execute_all(config: SiteConfig, groups: list[list[PostBlocks]], samples: dict[str, str],
+                data_digest: Callable[[str], str | None], *, jobs: int, use_cache: bool, accept: bool,
+                progress=None) -> ExecutionReport:
     report = ExecutionReport()
     cache = ExecCache(config.root / ".cache" / "exec")
     todo: list[tuple[SessionPlan, list[Block], Inputs]] = []
@@ -126,7 +137,7 @@ def execute_all(config: SiteConfig, groups: list[list[PostBlocks]], samples: dic
         if ref is None or problems:
             continue
         report.runs_for.update({pb.post.path: ref.post.path for pb in group})
-        for session, blocks, files in plan(ref, config, samples):
+        for session, blocks, files in plan(ref, config, samples, data_digest, report.problems):
             inputs = session_inputs(session, files)
             cached = cache.load(session, inputs) if use_cache else None
             if cached is not None:

@@ -12,6 +12,7 @@ from sitecheck import alternates, broken_links, html_pages, switcher
 from sitegen.build import BuildOptions, build
 from sitegen.cli import main
 from sitegen.errors import SiteError
+from sitegen.render_cache import RenderCache
 
 FR_POST = "fr/2021/04/05/phase-d-entrainement/index.html"
 EN_POST = "en/2021/04/05/training-phase/index.html"
@@ -337,3 +338,25 @@ def test_a_site_without_code_samples_runs_its_blocks(site_factory):
     build(site)
     assert "True" in parse((site / "_site/en/2021/05/01/second/index.html").read_bytes()).find(
         "pre", **{"class": "exec-stdout"}).text
+
+
+def test_incremental_rebuilds_write_what_a_fresh_build_writes(basic, tmp_path):
+    """Edits rebuilt through the manifest (only changed pages rendered) give a fresh build's bytes."""
+    site, out, _ = basic
+
+    def on_disk() -> dict[str, bytes]:
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    edits = [
+        ("content/posts/en/2021-05-01-second.md", "A translated post.", "A translated post, edited."),
+        ("content/posts/fr/2021-04-05-phase-d-entrainement.md", "title: \"Phase d'entraînement\"", "title: Entraînement"),
+        ("i18n/en.yaml", "read_more: Read more", "read_more: Continue reading"),
+        ("templates/partials/meta.html", "min_read", "min_read"),
+    ]
+    for path, old, new in edits:
+        file = site / path
+        file.write_text(file.read_text().replace(old, new))
+        report = build(site)
+        assert report.written.written < len(on_disk()) or path.startswith("i18n")
+        fresh = build(site, BuildOptions(write=False), cache=RenderCache(None)).tree.files
+        assert on_disk() == fresh, path

@@ -286,3 +286,19 @@ def test_an_interrupt_stops_every_kernel(site):
         run_sessions(plans, 2, 1000)
     assert time.monotonic() - started < 20 and main.is_alive()
     assert child_kernels() == []
+
+
+def test_declared_data_files_are_part_of_the_cache_key(site):
+    (site / "code_samples/numbers.txt").write_text("1 2 3\n")
+    add_post(site, "en", "2021-03-08-data.md",
+             '```python exec data="numbers.txt"\nprint(sum(int(x) for x in open("numbers.txt").read().split()))\n```\n')
+    build(site)
+    assert build(site).execution.kernels == 0
+    (site / "code_samples/numbers.txt").write_text("1 2 3 4\n")
+    with pytest.raises(SiteError) as caught:       # re-ran: 10 is not the recorded 6
+        build(site)
+    assert any("-6\n+10" in m for m in errors_of(caught))
+    (site / "code_samples/numbers.txt").unlink()
+    with pytest.raises(SiteError) as caught:
+        build(site)
+    assert "content/posts/en/2021-03-08-data.md:4: block 1: data file code_samples/numbers.txt does not exist" in errors_of(caught)
