@@ -173,21 +173,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
         renderer = cache.renderer(theme, lambda: Renderer(root / "templates", config, strings, site))
         problems += renderer.check({template_name(p.template) for p in pages})
         stage.stop_on_errors()
-        memo: dict[int, str] = {}
-        for page in pages:
-            path, origin, key = output_path(page.url), page.source or f"the {page.template} page", page_key(theme, page, memo)
-            if manifest is not None and manifest.page_intact(path, key, out):
-                claim = tree.keep(path, origin, key)
-            else:
-                try:
-                    claim = tree.add(path, cache.page(key, lambda page=page: renderer.render(page)), origin, key)
-                except SiteError as failure:   # one report per template line, not one per page
-                    claim = failure.problems[0]
-                    if any((p.path, p.line) == (claim.path, claim.line) for p in problems):
-                        continue
-            if claim:
-                problems.append(claim)
-        cache.end_build()
+        render_pages(pages, theme, renderer, cache, manifest, out, tree, problems)
 
     with stage("assets") as problems:
         add_static(root / "static", tree, problems)
@@ -204,6 +190,26 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
             manifest.save(fingerprint, next_due, len(pages), stage.problems, out, list(tree.files), tree.kept, tree.keys)
     report.stages, report.seconds = stage.timings, time.perf_counter() - started
     return report
+
+
+def render_pages(pages: list, theme: str, renderer: Renderer, cache: RenderCache, manifest: Manifest | None,
+                 out: Path, tree: OutputTree, problems: list[Problem]) -> None:
+    """Each page into the tree: kept as it is on disk when its key is unchanged, else rendered."""
+    memo: dict[int, str] = {}
+    for page in pages:
+        path, origin, key = output_path(page.url), page.source or f"the {page.template} page", page_key(theme, page, memo)
+        if manifest is not None and manifest.page_intact(path, key, out):
+            claim = tree.keep(path, origin, key)
+        else:
+            try:
+                claim = tree.add(path, cache.page(key, lambda page=page: renderer.render(page)), origin, key)
+            except SiteError as failure:   # one report per template line, not one per page
+                claim = failure.problems[0]
+                if any((p.path, p.line) == (claim.path, claim.line) for p in problems):
+                    continue
+        if claim:
+            problems.append(claim)
+    cache.end_build()
 
 
 def theme_key(root: Path, config: SiteConfig, strings: dict, site) -> str:
