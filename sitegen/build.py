@@ -18,7 +18,7 @@ from .blocks import parse_blocks
 from .cache import digest
 from .highlight import pygments_css
 from .config import SiteConfig, load_config
-from .content import Post, discover, is_visible, parse_source
+from .content import Post, discover, is_visible, parse_remembered
 from .errors import Problem, SiteError, error, errors_only, warning
 from .i18n import load_strings, translation_groups
 from .liquid import LiquidContext, render_liquid
@@ -147,15 +147,15 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
     tree = OutputTree()
     with stage("render") as problems:
         prepared = [prepare(parsed[p.path], execution, config, strings[p.lang], urls[p.path]) for p in posts]
-        bodies = cache.render_all([p.request for p in prepared], options.jobs)
+        keys, bodies = cache.render_all([p.request for p in prepared], options.jobs)
         views = []
-        for post, prep, rendered in zip(posts, prepared, bodies):
+        for post, prep, rendered, body_key in zip(posts, prepared, bodies, keys):
             problems += list(prep.problems) + post_problems(post, rendered)
             for path, data in prep.files:
                 if path.startswith("assets/figures/") and path in tree.files:
                     continue   # the same figure drawn for both languages
                 problems += [p for p in [tree.add(path, data, post.path)] if p]
-            views.append(make_view(post, rendered, urls[post.path], prep.downloads))
+            views.append(make_view(post, rendered, urls[post.path], prep.downloads, body_key))
 
     with stage("pages") as problems:
         versions = {urls[p.path]: {lang: urls[q.path] for lang, q in group.items()}
@@ -225,7 +225,7 @@ def read_posts(root: Path, config: SiteConfig, options: BuildOptions, now: datet
     problems += found
     posts, due = [], []
     for source in sources:
-        post, post_problems = parse_source(source)
+        post, post_problems = parse_remembered(source)
         problems += post_problems
         if post is not None and is_visible(post, now, options.drafts, options.future):
             posts.append(post)

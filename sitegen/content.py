@@ -283,6 +283,14 @@ def parse_source(source: Source) -> tuple[Post | None, list[Problem]]:
     return Post(source, front, body, body_line, slugify(front_slug) if front_slug else slug, when, lang, key_lines), []
 
 
+@lru_cache(maxsize=16384)
+def parse_remembered(source: Source) -> tuple[Post | None, tuple[Problem, ...]]:
+    """parse_source, memoized on the source (path and text): `serve` reads every file again on each
+    rebuild but parses only those that changed."""
+    post, problems = parse_source(source)
+    return post, tuple(problems)
+
+
 def is_visible(post: Post, now: datetime, drafts: bool, future: bool) -> bool:
     if (post.front.draft or not post.front.published) and not drafts:
         return False

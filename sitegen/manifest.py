@@ -66,6 +66,8 @@ def _signature(value: Any, memo: dict[int, Any]) -> Any:
             return repr(value)   # small records of scalars (toc entries, links, paginators)
         parts = []
         for name in value.__dataclass_fields__:
+            if name in ("html", "toc") and getattr(value, "body_key", ""):
+                continue   # the body's render key stands for them, and is much cheaper to hash
             item = getattr(value, name)
             if name in RECORDS.get(kind, ()):   # fields holding views or pages: by their digests
                 item = _signature(item, memo)

@@ -42,6 +42,7 @@ class PostView:
     path: str
     extra: dict[str, Any] = field(default_factory=dict)
     downloads: tuple[Download, ...] = ()
+    body_key: str = ""           # the render key of html and toc: page keys use it instead of the html
     previous: "PostView | None" = None
     next: "PostView | None" = None
 
@@ -123,7 +124,8 @@ def term_url(lang: str, kind: str, name: str) -> str:
     return f"/{lang}/{kind}/{slugify(name) or 'x'}/"
 
 
-def make_view(post: Post, rendered: Rendered, url: str, downloads: tuple[Download, ...] = ()) -> PostView:
+def make_view(post: Post, rendered: Rendered, url: str, downloads: tuple[Download, ...] = (),
+              body_key: str = "") -> PostView:
     front = post.front
     excerpt = front.excerpt if front.excerpt is not None else rendered.excerpt
     title, description = front.title, front.description or ""
@@ -136,7 +138,7 @@ def make_view(post: Post, rendered: Rendered, url: str, downloads: tuple[Downloa
         tags=tuple((t, term_url(post.lang, "tags", t)) for t in front.tags),
         description=description, image=front.image,
         layout=front.layout or ("post" if post.is_post else "page"), is_post=post.is_post, path=post.path,
-        extra=dict(front.extra), downloads=downloads,
+        extra=dict(front.extra), downloads=downloads, body_key=body_key,
     )
 
 

@@ -46,8 +46,8 @@ class RenderCache:
     def load(cls, root: Path) -> "RenderCache":
         return cls(root / ".cache" / "render")
 
-    def render_all(self, requests: list["RenderRequest"], jobs: int) -> list[Rendered]:
-        """Rendered bodies for the requests: cached ones reused, the others rendered (in parallel)."""
+    def render_all(self, requests: list["RenderRequest"], jobs: int) -> tuple[list[str], list[Rendered]]:
+        """(keys, rendered bodies) of the requests: cached ones reused, the others rendered (in parallel)."""
         from .render import render_many
 
         keys = [r.key(self.versions) for r in requests]
@@ -58,7 +58,7 @@ class RenderCache:
             self._store(keys[i], rendered)
         # what serve keeps in memory is what the last build used
         self.memory = {k: r for k, r in zip(keys, results)}
-        return results
+        return keys, results
 
     def _path(self, key: str) -> Path | None:
         return self.folder / key[:2] / f"{key}.json" if self.folder else None
