@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from functools import lru_cache
 from dataclasses import dataclass
 
 from .errors import Problem, error
@@ -74,6 +75,7 @@ class Block:
         return "\n".join(shown).strip("\n")
 
 
+@lru_cache(maxsize=4096)
 def strip_comments(code: str) -> str:
     """The code's tokens without comments and blank lines (to pair the blocks of two translations)."""
     import io

@@ -37,7 +37,7 @@ def parse_strings(texts: dict[str, str], languages: tuple[str, ...]) -> tuple[di
             problems.append(error(path, None, f"missing UI strings file for language `{lang}`"))
             continue
         try:
-            data = yaml.safe_load(texts[lang]) or {}
+            data = yaml.load(texts[lang], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problems.append(error(path, mark.line + 1 if mark else None, f"invalid YAML: {getattr(exc, 'problem', exc)}"))

@@ -17,6 +17,7 @@ script, which must never reach a deployable output, and skipping the write keeps
 from __future__ import annotations
 
 import errno
+import gc
 import json
 import posixpath
 import select
@@ -401,7 +402,7 @@ class DevServer:
 
     def __init__(self, root: Path, rebuild: Callable[[], Built], host: str = "127.0.0.1", port: int = 8000,
                  say: Callable[[str], None] = print, complain: Callable[[str], None] | None = None,
-                 watch: bool = True, quiet: float = 0.05):
+                 watch: bool = True, quiet: float = 0.025):
         self.root, self.build_site, self.host, self.port = root, rebuild, host, port
         self.say = say
         self.complain = complain or (lambda text: print(text, file=sys.stderr, flush=True))
@@ -428,6 +429,9 @@ class DevServer:
             if self.watcher:
                 self.watcher.start()                 # before the first build: no edit gets lost
             self.rebuild({})
+            # what the first build loaded stays for the whole session: keep the collector off it,
+            # so a rebuild does not pay for scanning it (pauses of ~100 ms measured at 1,000 pages)
+            gc.freeze()
             self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1},
                                             name="sitegen-http", daemon=True)
             self._thread.start()
