@@ -17,7 +17,8 @@ import pytest
 
 from sitegen.build import BuildOptions, build
 from sitegen.errors import SiteError
-from sitegen.serve import Built, DevServer, LiveState, SiteBuilder, bind, content_type, resolve
+from sitegen.routes import content_type, resolve
+from sitegen.serve import Built, DevServer, LiveState, SiteBuilder, bind
 
 REPO = Path(__file__).resolve().parent.parent
 POST_FR = "content/posts/fr/2024-05-02-premier-billet.md"
