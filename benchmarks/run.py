@@ -54,13 +54,7 @@ def edit(path: Path, run: int) -> None:
 
 def ours(site: Path, runs: int, posts: int) -> dict[str, tuple[float, float]]:
     build = [sys.executable, str(REPO / "site.py"), "--root", str(site), "build", "-q"]
-    results = {}
-    cold = []
-    for _ in range(runs):
-        for folder in ("_site", ".cache"):
-            shutil.rmtree(site / folder, ignore_errors=True)
-        cold.append(timed(build, site))
-    results["cold"] = median(cold)
+    results = {"cold": cold(build, site, ("_site", ".cache"), runs)}
     results["nothing"] = median([timed(build, site) for _ in range(runs)])
     samples = []
     for run in range(runs):
@@ -114,39 +108,38 @@ def mkdocs_site(corpus: Path, dest: Path) -> Path:
     return dest
 
 
+def cold(command: list[str], site: Path, outputs: tuple[str, ...], runs: int) -> tuple[float, float]:
+    """Median of builds from scratch: the output and cache folders removed before each."""
+    samples = []
+    for _ in range(runs):
+        for folder in outputs:
+            shutil.rmtree(site / folder, ignore_errors=True)
+        samples.append(timed(command, site))
+    return median(samples)
+
+
 def peers(corpus: Path, work: Path, runs: int, posts: int) -> dict[str, dict[str, tuple[float, float]]]:
     found: dict[str, dict[str, tuple[float, float]]] = {}
     if shutil.which("hugo"):
         site = hugo_site(corpus, work / "hugo")
         cmd = ["hugo", "--quiet", "--destination", "public"]
-        cold = []
-        for _ in range(runs):
-            shutil.rmtree(site / "public", ignore_errors=True)
-            cold.append(timed(cmd, site))
-        found["hugo"] = {"cold": median(cold), "nothing": median([timed(cmd, site) for _ in range(runs)])}
+        found["hugo"] = {"cold": cold(cmd, site, ("public",), runs),
+                         "nothing": median([timed(cmd, site) for _ in range(runs)])}
     if shutil.which("pelican"):
         site = pelican_site(corpus, work / "pelican")
         cmd = ["pelican", "-q", "content", "-o", "output", "-s", "pelicanconf.py"]
-        cold = []
-        for _ in range(runs):
-            shutil.rmtree(site / "output", ignore_errors=True)
-            shutil.rmtree(site / "cache", ignore_errors=True)
-            cold.append(timed(cmd, site))
-        found["pelican"] = {"cold": median(cold), "nothing": median([timed(cmd, site) for _ in range(runs)])}
+        found["pelican"] = {"cold": cold(cmd, site, ("output", "cache"), runs),
+                            "nothing": median([timed(cmd, site) for _ in range(runs)])}
     if shutil.which("mkdocs"):
         site = mkdocs_site(corpus, work / "mkdocs")
-        cmd = ["mkdocs", "build", "-q"]
-        cold = []
-        for _ in range(runs):
-            shutil.rmtree(site / "site", ignore_errors=True)
-            cold.append(timed(cmd, site))
+        full = cold(["mkdocs", "build", "-q"], site, ("site",), runs)
         dirty = ["mkdocs", "build", "-q", "--dirty"]
         nothing = median([timed(dirty, site) for _ in range(runs)])
         samples = []
         for run in range(runs):
             edit(site / "docs/fr" / post_name(run * 7 % posts, "fr"), run)
             samples.append(timed(dirty, site))
-        found["mkdocs"] = {"cold": median(cold), "nothing": nothing, "edit": median(samples)}
+        found["mkdocs"] = {"cold": full, "nothing": nothing, "edit": median(samples)}
     return found
 
 
