@@ -27,7 +27,12 @@ RULES = [
 ]
 
 
+NEEDS_WORK = re.compile("[;:!?«»]")
+
+
 def _fix_text(text: str) -> str:
+    if not NEEDS_WORK.search(text):
+        return text   # most text nodes have none of the marks: skip the rules
     parts, last = [], 0
     for m in PROTECTED.finditer(text):
         parts.append(_apply(text[last:m.start()]))
