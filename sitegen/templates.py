@@ -55,16 +55,21 @@ class Renderer:
         import jinja2  # after config and content have loaded: a broken site.yaml fails before this cost
 
         self.config, self.strings, self.site = config, strings, site
-        # No bytecode cache: Jinja folds filters of constants at compile time
-        # (`'/css/site.css' | relative_url`), so compiled code depends on the configuration.
+        # Compiled templates are cached (Jinja checks each source's checksum). Jinja folds filters
+        # of constants at compile time (`'/css/site.css' | relative_url`), so the filters that read
+        # the configuration take the run-time context, which Jinja never folds.
+        cache_dir = templates_dir.parent / ".cache" / "jinja"
+        cache_dir.mkdir(parents=True, exist_ok=True)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         )
         self.env.filters.update(
             date=self._date, iso=_iso,
-            relative_url=lambda url: config.baseurl + url, absolute_url=config.absolute,
+            relative_url=jinja2.pass_context(lambda ctx, url: config.baseurl + url),
+            absolute_url=jinja2.pass_context(lambda ctx, url: config.absolute(url)),
         )
         self.templates_dir = templates_dir
 
