@@ -64,15 +64,24 @@ def prepare(pb: PostBlocks, execution: ExecutionReport, config: SiteConfig, t, u
     return PreparedPost(request, tuple(files), downloads, tuple(problems))
 
 
-def _render(request: RenderRequest) -> Rendered:
-    return render(request.text, request.lang, request.blocks, request.separator)
+def _render(task: tuple[RenderRequest, str | None]) -> Rendered:
+    """Render one body and, given a path, store it in the render cache (in the worker: file
+    creation is slow here, so it runs in parallel too)."""
+    from .render_cache import store_entry
+
+    request, path = task
+    rendered = render(request.text, request.lang, request.blocks, request.separator)
+    if path is not None:
+        store_entry(path, rendered)
+    return rendered
 
 
-def render_many(requests: list[RenderRequest], jobs: int) -> list[Rendered]:
-    """Render in `jobs` processes when there is enough work; the order of results is the order of requests."""
+def render_many(requests: list[RenderRequest], jobs: int, paths: list[str | None]) -> list[Rendered]:
+    """Render (and store at `paths`) in `jobs` processes when there is enough work; results in order."""
     jobs = jobs or os.cpu_count() or 1
+    tasks = list(zip(requests, paths))
     if jobs < 2 or len(requests) < PARALLEL_FROM:
-        return [_render(r) for r in requests]
+        return [_render(t) for t in tasks]
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
@@ -80,7 +89,7 @@ def render_many(requests: list[RenderRequest], jobs: int) -> list[Rendered]:
     # process that runs other threads (serve's server and watcher) can deadlock, so then forkserver
     method = "fork" if threading.active_count() == 1 else "forkserver"
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context(method)) as pool:
-        return list(pool.map(_render, requests, chunksize=max(1, len(requests) // (jobs * 4))))
+        return list(pool.map(_render, tasks, chunksize=max(1, len(requests) // (jobs * 4))))
 
 
 def post_problems(post: Post, rendered: Rendered) -> list[Problem]:

@@ -53,9 +53,9 @@ class RenderCache:
         keys = [r.key(self.versions) for r in requests]
         results: list[Rendered | None] = [self._get(k) for k in keys]
         missing = [i for i, r in enumerate(results) if r is None]
-        for i, rendered in zip(missing, render_many([requests[i] for i in missing], jobs)):
+        paths = [str(self._path(keys[i])) if self.folder else None for i in missing]
+        for i, rendered in zip(missing, render_many([requests[i] for i in missing], jobs, paths)):
             results[i] = self.memory[keys[i]] = rendered
-            self._store(keys[i], rendered)
         # what serve keeps in memory is what the last build used
         self.memory = {k: r for k, r in zip(keys, results)}
         return keys, results
@@ -76,17 +76,6 @@ class RenderCache:
         except (OSError, ValueError, KeyError, TypeError):
             return None   # absent, or corrupt: render again
 
-    def _store(self, key: str, rendered: Rendered) -> None:
-        path = self._path(key)
-        if path is None:
-            return
-        entry = {**asdict(rendered), "toc": [list(asdict(e).values()) for e in rendered.toc]}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(entry, handle, ensure_ascii=False)
-        os.replace(tmp, path)
-
     def renderer(self, theme: str, make: Callable[[], Any]) -> Any:
         """The template renderer of the last build when its theme is unchanged: serve then skips
         recompiling every template on each rebuild."""
@@ -104,3 +93,14 @@ class RenderCache:
         """Forget the pages the last build did not produce."""
         self.pages = {k: v for k, v in self.pages.items() if k in self.pages_used}
         self.pages_used = set()
+
+
+def store_entry(path: str, rendered: Rendered) -> None:
+    """Write one cache entry atomically (a reader sees the old file or the new one)."""
+    entry = {**asdict(rendered), "toc": [list(asdict(e).values()) for e in rendered.toc]}
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(entry, handle, ensure_ascii=False)
+    os.replace(tmp, path)
