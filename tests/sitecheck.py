@@ -62,6 +62,19 @@ def alternates(doc) -> dict[str, str]:
             if "hreflang" in e.attrs and e.attrs.get("type") is None}
 
 
+def hreflang_problems(out: Path) -> list[str]:
+    """Every hreflang link that resolves to no page, or whose target lists other versions."""
+    pages = html_pages(out)
+    found = []
+    for url, doc in pages.items():
+        for lang, target in alternates(doc).items():
+            if target not in pages:
+                found.append(f"{url}: hreflang {lang} → {target} does not exist")
+            elif alternates(pages[target]) != alternates(doc):
+                found.append(f"{url} ↔ {target}: the two pages list different versions")
+    return found
+
+
 def switcher(doc) -> list[tuple[str, str, str]]:
     nav = doc.find("nav", **{"class": "lang-switch"})
     if nav is None:
