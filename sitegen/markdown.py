@@ -45,21 +45,24 @@ def _toc_slug(value: str, separator: str) -> str:
     return slugify(value) or "section"
 
 
-# A character that any match of the inline pattern must find in the text; text without it cannot
-# match, so the pattern is not tried. Patterns not listed are always tried.
+# What any match of an inline pattern must find in the text: text without it cannot match, so
+# the pattern is not tried. Patterns not listed here are always tried.
 TRIGGERS = {"backtick": "`", "arithmatex-inline": "$\\", "escape": "\\", "footnote": "[", "reference": "[",
             "link": "[", "image_link": "[", "image_reference": "[", "short_reference": "[",
             "short_image_ref": "[", "autolink": "<", "automail": "<", "html": "<", "entity": "&",
-            "em_strong": "*_", "linebreak": "\n"}
+            "em_strong": "*_", "linebreak": ("  \n",)}
+TRIGGER = re.compile(r"[`$\\\[<&*_]|  \n")
 
 
 def _triggered_inline(md):
-    """Python-Markdown's inline stage, skipping the patterns whose trigger the text lacks.
+    """Python-Markdown's inline stage, trying on each text only the patterns it has triggers for.
 
     Python-Markdown tries every inline pattern on every text node, one Python call each; most
-    prose has no `[`, `<` or `*`, and skipping those calls halves the Markdown time (measured on
-    the benchmark corpus). A skipped pattern is one that could not match, so the output is the
-    same. It overrides a private method: on a Markdown release without it, the stock stage runs.
+    prose has no `[`, `<` or `*`, and skipping those calls makes Markdown about 40% faster
+    (measured on the benchmark corpus). A skipped pattern is one that could not have matched, so
+    the output is the same (tested against the stock stage). Matches only replace text with
+    placeholders, so the triggers found at the start stay a superset of those left later.
+    This overrides a private method: on a Markdown release without it, the stock stage runs.
     """
     from markdown.treeprocessors import InlineProcessor
     from markdown.util import AtomicString
@@ -68,26 +71,33 @@ def _triggered_inline(md):
         return None
 
     class TriggeredInline(InlineProcessor):
-        table: list | None = None
+        plans: dict[frozenset, tuple[int, ...]] = {}
+
+        def _plan(self, found: frozenset) -> tuple[int, ...]:
+            """Indexes of the patterns worth trying on a text holding the triggers `found`."""
+            if not self.plans:
+                self.patterns = list(self.inlinePatterns)
+                self.triggers = [None] * len(self.patterns)
+                for name, trigger in TRIGGERS.items():
+                    if name in self.inlinePatterns:
+                        self.triggers[self.inlinePatterns.get_index_for_name(name)] = trigger
+            if found not in self.plans:
+                self.plans[found] = tuple(i for i, t in enumerate(self.triggers) if t is None or not found.isdisjoint(t))
+            return self.plans[found]
 
         def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
             if isinstance(data, AtomicString):
                 return data
-            if self.table is None:
-                names = {self.inlinePatterns.get_index_for_name(n): t for n, t in TRIGGERS.items() if n in self.inlinePatterns}
-                self.table = [(pattern, names.get(i)) for i, pattern in enumerate(self.inlinePatterns)]
             apply, start = self._InlineProcessor__applyPattern, 0
-            while patternIndex < len(self.table):
-                pattern, trigger = self.table[patternIndex]
-                if trigger is not None and not any(c in data for c in trigger):
-                    patternIndex, start = patternIndex + 1, 0   # as after a pattern that found nothing
-                    continue
-                data, matched, start = apply(pattern, data, patternIndex, start)
-                if not matched:
-                    patternIndex += 1
+            for i in self._plan(frozenset(TRIGGER.findall(data))):
+                matched = i >= patternIndex
+                while matched:   # a pattern is tried again after each match, from past it
+                    data, matched, start = apply(self.patterns[i], data, i, start)
             return data
 
-    return TriggeredInline(md)
+    inline = TriggeredInline(md)
+    inline.plans = {}
+    return inline
 
 
 @lru_cache(maxsize=1)

@@ -10,20 +10,17 @@ from __future__ import annotations
 import re
 
 NBSP, NNBSP = "\u00a0", "\u202f"
-TAG = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-OPAQUE = {"code", "pre", "math", "script", "style", "kbd", "samp", "textarea"}
 # URLs and character references are left exactly as written
 PROTECTED = re.compile(r"\b(?:https?|ftp|mailto):[^\s<]+|\bwww\.[^\s<]+|&#?\w+;")
 SPACES = r"[ \u00a0\u202f]"
 
-RULES = [
+RULES = [   # (pattern, replacement template): templates are expanded in C, callbacks would not be
     # an ordinary space (or none, after a word) before ; ! ? becomes a narrow no-break space
-    (re.compile(rf"(?<![;!?]){SPACES}*([;!?]+)(?=\s|$|[»)\].,])"), lambda m: NNBSP + m.group(1)),
+    (re.compile(rf"(?<![;!?]){SPACES}*([;!?]+)(?=\s|$|[»)\].,])"), NNBSP + r"\1"),
     # before a colon: no-break space, but only when a space or the end follows (not 10:30, not a::b)
-    (re.compile(rf"(?:(?<=[\w»)\]])|^){SPACES}*:(?=\s|$)"), lambda m: NBSP + ":"),
-    (re.compile(rf"«{SPACES}*"), lambda m: "«" + NBSP),
-    (re.compile(rf"{SPACES}*»"), lambda m: NBSP + "»"),
+    (re.compile(rf"(?:(?<=[\w»)\]])|^){SPACES}*:(?=\s|$)"), NBSP + ":"),
+    (re.compile(rf"«{SPACES}*"), "«" + NBSP),
+    (re.compile(rf"{SPACES}*»"), NBSP + "»"),
 ]
 
 
@@ -33,6 +30,8 @@ NEEDS_WORK = re.compile("[;:!?«»]")
 def _fix_text(text: str) -> str:
     if not NEEDS_WORK.search(text):
         return text   # most text nodes have none of the marks: skip the rules
+    if not PROTECTED.search(text):
+        return _apply(text)
     parts, last = [], 0
     for m in PROTECTED.finditer(text):
         parts.append(_apply(text[last:m.start()]))
@@ -48,30 +47,42 @@ def _apply(text: str) -> str:
     return text
 
 
-FOREIGN = re.compile(r"""\blang\s*=\s*["']?(?!fr\b)[a-zA-Z]""")
+# Where text is left alone: comments, and elements that are opaque or marked as another language
+# (their name is group 1 or 2; void elements hold no text, so a `lang` on them skips nothing).
+SKIPPED = re.compile(r"""<!--.*?-->|<(code|pre|math|script|style|kbd|samp|textarea)\b[^>]*(?<!/)>"""
+                     r"""|<(?!(?:area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)\b)"""
+                     r"""([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\blang\s*=\s*["']?(?!fr\b)[a-zA-Z][^>]*(?<!/)>""", re.S | re.I)
+MARKED_TEXT_NODE = re.compile(r"(?:^|(?<=>))[^<;:!?«»]*[;:!?«»][^<]*")
+
+
+def _element_end(html_text: str, opening: re.Match) -> int:
+    """Where the element opened by `opening` ends, nested elements of its name included
+    (the end of the text when it is never closed)."""
+    name = opening.group(1) or opening.group(2)
+    depth = 1
+    for tag in re.finditer(rf"<(/?){name}\b[^>]*>", html_text[opening.end():], re.I):
+        if tag.group(0).endswith("/>"):
+            continue
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return opening.end() + tag.end()
+    return len(html_text)
+
+
+def _fix_nodes(fragment: str) -> str:
+    if not NEEDS_WORK.search(fragment):
+        return fragment
+    return MARKED_TEXT_NODE.sub(lambda m: _fix_text(m.group(0)), fragment)
 
 
 def french(html_text: str) -> str:
     """Apply French spacing to the text nodes of an HTML fragment."""
-    out, depth = [], 0
-    foreign: list[str] = []   # open elements from the first one marked as another language
-    for piece in TAG.split(html_text):
-        if piece.startswith("<"):
-            m = re.match(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)", piece)
-            name = m.group(2).lower() if m else ""
-            if m and name in OPAQUE and not piece.endswith("/>"):
-                depth += -1 if m.group(1) else 1
-                depth = max(depth, 0)
-            if m and not piece.endswith("/>"):
-                if foreign and m.group(1) and foreign[-1] == name:
-                    foreign.pop()
-                elif not m.group(1) and (foreign or FOREIGN.search(piece)) and name not in VOID:
-                    foreign.append(name)
-            out.append(piece)
-        elif foreign:
-            out.append(piece)
-        elif depth == 0 and piece:
-            out.append(_fix_text(piece))
-        else:
-            out.append(piece)
+    if not NEEDS_WORK.search(html_text):
+        return html_text
+    out, done = [], 0
+    while (skipped := SKIPPED.search(html_text, done)) is not None:
+        end = skipped.end() if skipped.group(0).startswith("<!--") else _element_end(html_text, skipped)
+        out += [_fix_nodes(html_text[done:skipped.start()]), html_text[skipped.start():end]]
+        done = end
+    out.append(_fix_nodes(html_text[done:]))
     return "".join(out)
