@@ -64,24 +64,19 @@ def prepare(pb: PostBlocks, execution: ExecutionReport, config: SiteConfig, t, u
     return PreparedPost(request, tuple(files), downloads, tuple(problems))
 
 
-def _render(task: tuple[RenderRequest, str | None]) -> Rendered:
-    """Render one body and, given a path, store it in the render cache (in the worker: file
-    creation is slow here, so it runs in parallel too)."""
-    from .render_cache import store_entry
+def _render(request: RenderRequest) -> tuple[Rendered, str]:
+    """One body rendered, with its cache entry."""
+    from .render_cache import encode
 
-    request, path = task
     rendered = render(request.text, request.lang, request.blocks, request.separator)
-    if path is not None:
-        store_entry(path, rendered)
-    return rendered
+    return rendered, encode(rendered)
 
 
-def render_many(requests: list[RenderRequest], jobs: int, paths: list[str | None]) -> list[Rendered]:
-    """Render (and store at `paths`) in `jobs` processes when there is enough work; results in order."""
+def render_many(requests: list[RenderRequest], jobs: int) -> list[tuple[Rendered, str]]:
+    """(rendered body, cache entry) of each request, in `jobs` processes when there is enough work."""
     jobs = jobs or os.cpu_count() or 1
-    tasks = list(zip(requests, paths))
     if jobs < 2 or len(requests) < PARALLEL_FROM:
-        return [_render(t) for t in tasks]
+        return [_render(r) for r in requests]
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
@@ -89,7 +84,7 @@ def render_many(requests: list[RenderRequest], jobs: int, paths: list[str | None
     # process that runs other threads (serve's server and watcher) can deadlock, so then forkserver
     method = "fork" if threading.active_count() == 1 else "forkserver"
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context(method)) as pool:
-        return list(pool.map(_render, tasks, chunksize=max(1, len(requests) // (jobs * 4))))
+        return list(pool.map(_render, requests, chunksize=max(1, len(requests) // (jobs * 4))))
 
 
 def post_problems(post: Post, rendered: Rendered) -> list[Problem]:

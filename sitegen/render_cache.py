@@ -1,15 +1,16 @@
 """Memo of the Markdown stage, keyed by the hash of everything a render depends on.
 
-One small JSON file per rendered body under `.cache/render/`, read only when asked for, so a
-rebuild reads what it needs and writes only what it rendered. The key holds the renderer's
-version and those of Markdown and its extensions, so an upgrade invalidates it. Rendered pages
-are also memoized in memory by page key, for `serve`, which keeps one RenderCache across rebuilds.
+One SQLite file, `.cache/render.sqlite`, holding a JSON entry per rendered body: a rebuild
+reads only the entries it needs and writes only what it rendered, in one transaction. (One
+file per entry cost a file creation each, the slowest thing a cold build did here.) The key
+holds the renderer's version and those of Markdown and its extensions, so an upgrade
+invalidates it; an unreadable file is set aside and the bodies are rendered again. Rendered
+pages are also memoized in memory by page key, for `serve`, which keeps one RenderCache across
+rebuilds.
 """
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
@@ -34,8 +35,8 @@ def _versions() -> str:
 
 
 class RenderCache:
-    def __init__(self, folder: Path | None):
-        self.folder = folder
+    def __init__(self, path: Path | None):
+        self.path = path
         self.versions = _versions()
         self.memory: dict[str, Rendered] = {}
         self.pages: dict[str, bytes] = {}
@@ -44,37 +45,81 @@ class RenderCache:
 
     @classmethod
     def load(cls, root: Path) -> "RenderCache":
-        return cls(root / ".cache" / "render")
+        return cls(root / ".cache" / "render.sqlite")
 
     def render_all(self, requests: list["RenderRequest"], jobs: int) -> tuple[list[str], list[Rendered]]:
         """(keys, rendered bodies) of the requests: cached ones reused, the others rendered (in parallel)."""
         from .render import render_many
 
         keys = [r.key(self.versions) for r in requests]
-        results: list[Rendered | None] = [self._get(k) for k in keys]
+        results: list[Rendered | None] = [self.memory.get(k) for k in keys]
+        stored = self._read([k for k, r in zip(keys, results) if r is None])
+        results = [r or stored.get(k) for k, r in zip(keys, results)]
         missing = [i for i, r in enumerate(results) if r is None]
-        paths = [str(self._path(keys[i])) if self.folder else None for i in missing]
-        for i, rendered in zip(missing, render_many([requests[i] for i in missing], jobs, paths)):
-            results[i] = self.memory[keys[i]] = rendered
+        rendered = render_many([requests[i] for i in missing], jobs)
+        for i, (body, _) in zip(missing, rendered):
+            results[i] = body
+        self._write({keys[i]: entry for i, (_, entry) in zip(missing, rendered)}, set(keys))
         # what serve keeps in memory is what the last build used
-        self.memory = {k: r for k, r in zip(keys, results)}
+        self.memory = dict(zip(keys, results))
         return keys, results
 
-    def _path(self, key: str) -> Path | None:
-        return self.folder / key[:2] / f"{key}.json" if self.folder else None
+    def _connect(self):
+        import sqlite3
 
-    def _get(self, key: str) -> Rendered | None:
-        if key in self.memory:
-            return self.memory[key]
-        path = self._path(key)
-        if path is None:
-            return None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30)
+        db.execute("CREATE TABLE IF NOT EXISTS renders (key TEXT PRIMARY KEY, entry TEXT NOT NULL)")
+        return db
+
+    def _read(self, keys: list[str]) -> dict[str, Rendered]:
+        if self.path is None or not keys or not self.path.exists():
+            return {}
+        import sqlite3
+
+        found: dict[str, Rendered] = {}
         try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-            return Rendered(entry["html"], tuple(TocEntry(*e) for e in entry["toc"]), entry["excerpt"],
-                            entry["words"], tuple(tuple(e) for e in entry["math_errors"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None   # absent, or corrupt: render again
+            db = self._connect()
+            try:
+                for start in range(0, len(keys), 500):   # SQLite caps the parameters of one statement
+                    chunk = keys[start:start + 500]
+                    rows = db.execute(f"SELECT key, entry FROM renders WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+                    for key, entry in rows:
+                        rendered = _decode(entry)
+                        if rendered is not None:
+                            found[key] = rendered
+            finally:
+                db.close()
+        except sqlite3.DatabaseError:
+            self._set_aside()
+            return {}
+        return found
+
+    def _write(self, entries: dict[str, str], live: set[str]) -> None:
+        """Store new entries; forget the others once they outnumber the live ones (cache stays bounded)."""
+        if self.path is None or not entries:
+            return
+        import sqlite3
+
+        for attempt in (1, 2):
+            try:
+                db = self._connect()
+                try:
+                    with db:
+                        db.executemany("INSERT OR REPLACE INTO renders VALUES (?, ?)", entries.items())
+                        count = db.execute("SELECT COUNT(*) FROM renders").fetchone()[0]
+                        if count > 2 * len(live) + 64:
+                            stale = [k for (k,) in db.execute("SELECT key FROM renders") if k not in live]
+                            db.executemany("DELETE FROM renders WHERE key = ?", ((k,) for k in stale))
+                finally:
+                    db.close()
+                return
+            except sqlite3.DatabaseError:
+                self._set_aside()   # then try once more with a new file
+
+    def _set_aside(self) -> None:
+        """An unreadable cache file (not SQLite, or damaged) is removed: it only ever held copies."""
+        self.path.unlink(missing_ok=True)
 
     def renderer(self, theme: str, make: Callable[[], Any]) -> Any:
         """The template renderer of the last build when its theme is unchanged: serve then skips
@@ -95,12 +140,15 @@ class RenderCache:
         self.pages_used = set()
 
 
-def store_entry(path: str, rendered: Rendered) -> None:
-    """Write one cache entry atomically (a reader sees the old file or the new one)."""
-    entry = {**asdict(rendered), "toc": [list(asdict(e).values()) for e in rendered.toc]}
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(entry, handle, ensure_ascii=False)
-    os.replace(tmp, path)
+def encode(rendered: Rendered) -> str:
+    """The cache entry of a rendered body (made in the render workers, so in parallel)."""
+    return json.dumps({**asdict(rendered), "toc": [list(asdict(e).values()) for e in rendered.toc]}, ensure_ascii=False)
+
+
+def _decode(entry: str) -> Rendered | None:
+    try:
+        data = json.loads(entry)
+        return Rendered(data["html"], tuple(TocEntry(*e) for e in data["toc"]), data["excerpt"],
+                        data["words"], tuple(tuple(e) for e in data["math_errors"]))
+    except (ValueError, KeyError, TypeError):
+        return None   # corrupt: render again

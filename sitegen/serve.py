@@ -400,7 +400,7 @@ class SiteBuilder:
         return Built(report.tree.files, config.baseurl, tuple(problem_lines(report.warnings)))
 
     def save(self) -> None:
-        """Nothing to flush: the render cache writes each entry as it renders it."""
+        """Nothing to flush: each build stores what it rendered in the render cache."""
 
 
 def _raise_interrupt(signum, frame) -> None:

@@ -1,0 +1,88 @@
+"""sitegen/render_cache.py: the Markdown memo in .cache/render.sqlite."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+import sitegen.render as render
+import sitegen.render_cache as render_cache
+from sitegen.markdown import Rendered, TocEntry
+from sitegen.render import RenderRequest
+from sitegen.render_cache import RenderCache, encode
+
+
+def requests(*texts: str) -> list[RenderRequest]:
+    return [RenderRequest(text, "fr", (), "<!--more-->") for text in texts]
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[int]:
+    """Counts the bodies actually rendered (not taken from the cache)."""
+    counted: list[int] = []
+    original = render.render_many
+
+    def counting(reqs, jobs):
+        counted.append(len(reqs))
+        return original(reqs, jobs)
+
+    monkeypatch.setattr(render, "render_many", counting)   # render_all imports it when called
+    return counted
+
+
+def test_entry_round_trip():
+    rendered = Rendered("<p>é</p>", (TocEntry(2, "a", "A : b"),), "<p>é</p>", 1, ((3, "bad math"),))
+    assert render_cache._decode(encode(rendered)) == rendered
+
+
+def test_second_cache_reads_what_the_first_stored(tmp_path, renders):
+    path = tmp_path / ".cache" / "render.sqlite"
+    keys, first = RenderCache(path).render_all(requests("## Un : deux", "texte"), jobs=1)
+    again_keys, again = RenderCache(path).render_all(requests("## Un : deux", "texte"), jobs=1)
+    assert renders == [2, 0]
+    assert (again_keys, again) == (keys, first)
+    assert first[0].toc == (TocEntry(2, "un-deux", "Un\u00a0: deux"),)
+
+
+def test_only_changed_bodies_render_again(tmp_path, renders):
+    path = tmp_path / "render.sqlite"
+    RenderCache(path).render_all(requests("a", "b", "c"), jobs=1)
+    RenderCache(path).render_all(requests("a", "b changed", "c"), jobs=1)
+    assert renders == [3, 1]
+
+
+@pytest.mark.parametrize("damage", [
+    b"not a database at all",
+    b"SQLite format 3\x00" + b"\xff" * 200,                      # a header, then garbage
+])
+def test_unreadable_cache_file_is_set_aside_and_rebuilt(tmp_path, renders, damage):
+    path = tmp_path / "render.sqlite"
+    path.write_bytes(damage)
+    keys, bodies = RenderCache(path).render_all(requests("x", "y"), jobs=1)
+    assert [b.html for b in bodies] == ["<p>x</p>", "<p>y</p>"]
+    RenderCache(path).render_all(requests("x", "y"), jobs=1)
+    assert renders == [2, 0]                                        # the new file works
+
+
+def test_corrupt_entry_renders_again(tmp_path, renders):
+    path = tmp_path / "render.sqlite"
+    keys, _ = RenderCache(path).render_all(requests("x"), jobs=1)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE renders SET entry = '{\"html\": 1' WHERE key = ?", (keys[0],))
+    _, bodies = RenderCache(path).render_all(requests("x"), jobs=1)
+    assert renders == [1, 1] and bodies[0].html == "<p>x</p>"
+
+
+def test_stale_entries_are_forgotten_once_they_outnumber_live_ones(tmp_path):
+    path = tmp_path / "render.sqlite"
+    for n in range(100):
+        RenderCache(path).render_all(requests(f"version {n}"), jobs=1)
+    with sqlite3.connect(path) as db:
+        count = db.execute("SELECT COUNT(*) FROM renders").fetchone()[0]
+    assert count <= 2 * 1 + 64 + 1
+
+
+def test_without_a_path_nothing_is_stored(tmp_path, renders):
+    RenderCache(None).render_all(requests("x"), jobs=1)
+    RenderCache(None).render_all(requests("x"), jobs=1)
+    assert renders == [1, 1]
