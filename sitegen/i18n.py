@@ -60,7 +60,7 @@ def load_strings(root: Path, languages: tuple[str, ...]) -> tuple[dict[str, Stri
     return parse_strings(texts, languages)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=8192)   # every list page shows its posts' dates: thousands of calls, few distinct
 def format_date(when: datetime, lang: str, fmt: str = "long") -> str:
     """« 5 avril 2021 », "April 5, 2021"."""
     from babel.dates import format_date as babel_format  # Babel's locale data loads on first use

@@ -65,6 +65,9 @@ class Renderer:
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            # a Renderer lives as long as the templates' bytes are unchanged (RenderCache.renderer), so
+            # Jinja need not stat each template again on every page
+            auto_reload=False,
         )
         self.env.filters.update(
             date=self._date, iso=_iso,
