@@ -69,6 +69,7 @@ class RenderCache:
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=30)
+        db.execute("PRAGMA synchronous = OFF")   # a cache: no fsync; a file damaged by a crash is set aside
         db.execute("CREATE TABLE IF NOT EXISTS renders (key TEXT PRIMARY KEY, entry TEXT NOT NULL)")
         return db
 
