@@ -28,7 +28,7 @@ from .pages import build_pages, make_view, output_path, sitemap_page, url_of
 from .render import post_problems, prepare
 from .render_cache import RenderCache
 from .sessions import ExecutionReport, PostBlocks, execute_all
-from .templates import Renderer, site_view, template_name
+from .templates import Renderer, render_all, site_view, template_name
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
         renderer = cache.renderer(theme, lambda: Renderer(root / "templates", config, strings, site))
         problems += renderer.check({template_name(p.template) for p in pages})
         stage.stop_on_errors()
-        render_pages(pages, theme, renderer, cache, manifest, out, tree, problems)
+        render_pages(pages, theme, renderer, cache, manifest, out, tree, problems, options.jobs)
 
     with stage("assets") as problems:
         add_static(root / "static", tree, problems)
@@ -193,20 +193,26 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
 
 
 def render_pages(pages: list, theme: str, renderer: Renderer, cache: RenderCache, manifest: Manifest | None,
-                 out: Path, tree: OutputTree, problems: list[Problem]) -> None:
+                 out: Path, tree: OutputTree, problems: list[Problem], jobs: int) -> None:
     """Each page into the tree: kept as it is on disk when its key is unchanged, else rendered."""
     memo: dict[int, str] = {}
-    for page in pages:
-        path, origin, key = output_path(page.url), page.source or f"the {page.template} page", page_key(theme, page, memo)
-        if manifest is not None and manifest.page_intact(path, key, out):
+    claims = [(page, output_path(page.url), page.source or f"the {page.template} page", page_key(theme, page, memo))
+              for page in pages]
+    intact = [manifest is not None and manifest.page_intact(path, key, out) for _, path, _, key in claims]
+    todo = {key: page for (page, _, _, key), kept in zip(claims, intact) if not kept and not cache.has_page(key)}
+    for key, result in zip(todo, render_all(renderer, list(todo.values()), jobs)):
+        cache.add_page(key, result)
+    for (page, path, origin, key), kept in zip(claims, intact):
+        if kept:
             claim = tree.keep(path, origin, key)
         else:
-            try:
-                claim = tree.add(path, cache.page(key, lambda page=page: renderer.render(page)), origin, key)
-            except SiteError as failure:   # one report per template line, not one per page
-                claim = failure.problems[0]
-                if any((p.path, p.line) == (claim.path, claim.line) for p in problems):
+            result = cache.page(key)
+            if isinstance(result, Problem):   # one report per template line, not one per page
+                if any((p.path, p.line) == (result.path, result.line) for p in problems):
                     continue
+                claim = result
+            else:
+                claim = tree.add(path, result, origin, key)
         if claim:
             problems.append(claim)
     cache.end_build()

@@ -3,9 +3,7 @@ then Markdown rendered for every post (memoized; the misses in parallel processe
 """
 from __future__ import annotations
 
-import os
 import re
-import threading
 from dataclasses import dataclass
 
 from .blockview import notebook, render_block, script
@@ -15,9 +13,8 @@ from .content import Post
 from .errors import Problem, error, warning
 from .markdown import Rendered, render
 from .pages import Download, output_path
+from .parallel import pool_map
 from .sessions import ExecutionReport, PostBlocks, result_for
-
-PARALLEL_FROM = 24   # below this many renders, starting processes costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -64,8 +61,8 @@ def prepare(pb: PostBlocks, execution: ExecutionReport, config: SiteConfig, t, u
     return PreparedPost(request, tuple(files), downloads, tuple(problems))
 
 
-def _render(request: RenderRequest) -> tuple[Rendered, str]:
-    """One body rendered, with its cache entry."""
+def _render(_: None, request: RenderRequest) -> tuple[Rendered, str]:
+    """One body rendered, with its cache entry (made here, in the workers, in parallel)."""
     from .render_cache import encode
 
     rendered = render(request.text, request.lang, request.blocks, request.separator)
@@ -73,19 +70,8 @@ def _render(request: RenderRequest) -> tuple[Rendered, str]:
 
 
 def render_many(requests: list[RenderRequest], jobs: int) -> list[tuple[Rendered, str]]:
-    """(rendered body, cache entry) of each request, in `jobs` processes when there is enough work."""
-    jobs = jobs or os.cpu_count() or 1
-    if jobs < 2 or len(requests) < PARALLEL_FROM:
-        return [_render(r) for r in requests]
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
-    # fork: the workers inherit the imported modules, so they start in milliseconds; but forking a
-    # process that runs other threads (serve's server and watcher) can deadlock, so then forkserver
-    method = "fork" if threading.active_count() == 1 else "forkserver"
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context(method)) as pool:
-        # small chunks: the workers finish together instead of one idling while the other ends its chunk
-        return list(pool.map(_render, requests, chunksize=max(1, len(requests) // (jobs * 16))))
+    """(rendered body, cache entry) of each request, over the cores when there is enough work."""
+    return pool_map(_render, requests, jobs)
 
 
 def post_problems(post: Post, rendered: Rendered) -> list[Problem]:

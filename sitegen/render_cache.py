@@ -16,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from .errors import Problem
 from .markdown import Rendered, TocEntry
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class RenderCache:
         self.path = path
         self.versions = _versions()
         self.memory: dict[str, Rendered] = {}
-        self.pages: dict[str, bytes] = {}
+        self.pages: dict[str, bytes | Problem] = {}   # page key → bytes, or why it failed
         self.pages_used: set[str] = set()
         self._renderer: tuple[str, Any] | None = None
 
@@ -129,10 +130,15 @@ class RenderCache:
             self._renderer = (theme, make())
         return self._renderer[1]
 
-    def page(self, key: str, render: Callable[[], bytes]) -> bytes:
+    def has_page(self, key: str) -> bool:
+        return key in self.pages
+
+    def add_page(self, key: str, result: bytes | Problem) -> None:
+        self.pages[key] = result
+
+    def page(self, key: str) -> bytes | Problem:
+        """A page rendered by this build or kept from the last one (serve renders only what changed)."""
         self.pages_used.add(key)
-        if key not in self.pages:
-            self.pages[key] = render()
         return self.pages[key]
 
     def end_build(self) -> None:

@@ -16,6 +16,7 @@ from .config import SiteConfig
 from .errors import Problem, SiteError, error
 from .i18n import Strings, format_date
 from .pages import Page
+from .parallel import pool_map
 
 T_CALL = re.compile(r"""\bt\(\s*["']([\w.-]+)["']""")
 
@@ -132,3 +133,16 @@ class Renderer:
             tb = tb.tb_next
         message = getattr(exc, "message", None) or str(exc)
         return error(where, line, f"{type(exc).__name__}: {message} (while rendering {page.url})")
+
+
+def _render_page(inherited: tuple[Renderer, list[Page]], index: int) -> bytes | Problem:
+    renderer, pages = inherited
+    try:
+        return renderer.render(pages[index])
+    except SiteError as failure:
+        return failure.problems[0]
+
+
+def render_all(renderer: Renderer, pages: list[Page], jobs: int = 0) -> list[bytes | Problem]:
+    """Each page's bytes, or the problem that stopped it; over the cores when there are many."""
+    return pool_map(_render_page, range(len(pages)), jobs, inherited=(renderer, pages))
