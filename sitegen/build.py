@@ -23,7 +23,8 @@ from .errors import Problem, SiteError, error, errors_only, warning
 from .i18n import load_strings, translation_groups
 from .liquid import LiquidContext, render_liquid
 from .manifest import Manifest, input_fingerprint, page_key
-from .output import OutputTree, WriteReport, check_output_dir, write_tree
+from .output import OutputTree, Staged, WriteReport, check_output_dir, discard, write_tree
+from .output import stage as stage_file
 from .pages import build_pages, make_view, output_path, sitemap_page, url_of
 from .render import post_problems, prepare
 from .render_cache import RenderCache
@@ -165,43 +166,52 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
         pages = build_pages(config, views, versions, labels)
         pages.append(sitemap_page(pages))
 
-    with stage("templates") as problems:
-        menus = {lang: tuple((v.title, v.url) for v in sorted(views, key=lambda v: v.url) if not v.is_post and v.lang == lang)
-                 for lang in config.languages}
-        site = site_view(config, menus, options.live_reload)
-        theme = theme_key(root, config, strings, site)
-        renderer = cache.renderer(theme, lambda: Renderer(root / "templates", config, strings, site))
-        problems += renderer.check({template_name(p.template) for p in pages})
+    staged: dict[str, Staged | None] = {}   # pages already written beside their targets
+    try:
+        with stage("templates") as problems:
+            menus = {lang: tuple((v.title, v.url) for v in sorted(views, key=lambda v: v.url) if not v.is_post and v.lang == lang)
+                     for lang in config.languages}
+            site = site_view(config, menus, options.live_reload)
+            theme = theme_key(root, config, strings, site)
+            renderer = cache.renderer(theme, lambda: Renderer(root / "templates", config, strings, site))
+            problems += renderer.check({template_name(p.template) for p in pages})
+            stage.stop_on_errors()
+            render_pages(pages, theme, renderer, cache, manifest, out, tree, problems, options.jobs, staged)
+
+        with stage("assets") as problems:
+            add_static(root / "static", tree, problems)
+            problems += [p for p in [tree.add("assets/pygments.css", pygments_css(), "the Pygments styles")] if p]
+
         stage.stop_on_errors()
-        render_pages(pages, theme, renderer, cache, manifest, out, tree, problems, options.jobs)
+        if options.strict and stage.problems:
+            raise SiteError(stage.problems + [error("site.yaml", None, f"--strict: {len(stage.problems)} warning(s) fail the build")])
 
-    with stage("assets") as problems:
-        add_static(root / "static", tree, problems)
-        problems += [p for p in [tree.add("assets/pygments.css", pygments_css(), "the Pygments styles")] if p]
-
-    stage.stop_on_errors()
-    if options.strict and stage.problems:
-        raise SiteError(stage.problems + [error("site.yaml", None, f"--strict: {len(stage.problems)} warning(s) fail the build")])
-
-    report = BuildReport(pages=len(pages), warnings=stage.problems, execution=execution, out=out, tree=tree)
-    if options.write:
-        with stage("write"):
-            report.written = write_tree(tree, out)
-            manifest.save(fingerprint, next_due, len(pages), stage.problems, out, list(tree.files), tree.kept, tree.keys)
+        report = BuildReport(pages=len(pages), warnings=stage.problems, execution=execution, out=out, tree=tree)
+        if options.write:
+            with stage("write"):
+                report.written = write_tree(tree, out, staged)
+                manifest.save(fingerprint, next_due, len(pages), stage.problems, out, list(tree.files), tree.kept, tree.keys)
+    except BaseException:
+        discard(staged)   # a failed build leaves the output as it was
+        raise
     report.stages, report.seconds = stage.timings, time.perf_counter() - started
     return report
 
 
 def render_pages(pages: list, theme: str, renderer: Renderer, cache: RenderCache, manifest: Manifest | None,
-                 out: Path, tree: OutputTree, problems: list[Problem], jobs: int) -> None:
-    """Each page into the tree: kept as it is on disk when its key is unchanged, else rendered."""
+                 out: Path, tree: OutputTree, problems: list[Problem], jobs: int, staged: dict[str, Staged | None]) -> None:
+    """Each page into the tree: kept as it is on disk when its key is unchanged, else rendered (and,
+    when writing, staged on disk by whichever process rendered it)."""
     memo: dict[int, str] = {}
     claims = [(page, output_path(page.url), page.source or f"the {page.template} page", page_key(theme, page, memo))
               for page in pages]
     intact = [manifest is not None and manifest.page_intact(path, key, out) for _, path, _, key in claims]
-    todo = {key: page for (page, _, _, key), kept in zip(claims, intact) if not kept and not cache.has_page(key)}
-    for key, result in zip(todo, render_all(renderer, list(todo.values()), jobs)):
+    todo = {key: (page, path) for (page, path, _, key), kept in zip(claims, intact) if not kept and not cache.has_page(key)}
+    paths = [path for _, path in todo.values()]
+    then = (lambda index, data: stage_file(out, paths[index], data)) if manifest is not None else None
+    for (key, path), (result, entry) in zip(zip(todo, paths), render_all(renderer, [p for p, _ in todo.values()], jobs, then)):
         cache.add_page(key, result)
+        staged[path] = entry
     for (page, path, origin, key), kept in zip(claims, intact):
         if kept:
             claim = tree.keep(path, origin, key)

@@ -1,11 +1,15 @@
 """OutputTree: the whole site in memory, then written to disk.
 
-Two producers claiming one path is an error. Writing happens only after every stage
-succeeded, so a failed build leaves the previous output untouched; then only files
-whose bytes changed are written (each through a temporary file and an atomic rename)
-and files no longer produced are removed. Rendering into a fresh directory and
-swapping it in would give the same guarantee but costs far more here: creating files
-is ~5× slower than overwriting them on this machine (see shared/FACTS.md).
+Two producers claiming one path is an error. Only files whose bytes changed are written,
+each through a temporary file and an atomic rename, and files no longer produced are
+removed. Renames happen only after every stage succeeded, so a failed build leaves the
+previous output untouched. Rendering into a fresh directory and swapping it in would give
+the same guarantee but costs far more here: creating files is ~5× slower than overwriting
+them on this machine (see shared/FACTS.md).
+
+Creating files is kernel work that ran on one core after everything else, so pages rendered
+in worker processes are staged there: written to their temporary file as soon as rendered.
+`write_tree` then only renames them, and a failed build discards them.
 """
 from __future__ import annotations
 
@@ -49,6 +53,13 @@ class OutputTree:
 
 
 @dataclass(frozen=True)
+class Staged:
+    """A file written beside its target, waiting for the rename that publishes it."""
+    tmp: str | None                   # None: the target already holds these bytes
+    folders: tuple[str, ...] = ()     # folders created for it, removed again if the build fails
+
+
+@dataclass(frozen=True)
 class WriteReport:
     written: int
     unchanged: int
@@ -76,12 +87,58 @@ def check_output_dir(out: Path, root: Path, force: bool) -> str | None:
     return f"refusing to write outside the project: {out} (use --force if you mean it)"
 
 
-def write_tree(tree: OutputTree, out: Path) -> WriteReport:
-    """Make `out` hold exactly the tree's files, touching only what differs."""
+def stage(out: Path, rel: str, data: bytes) -> Staged | None:
+    """Write `data` to a temporary file beside `out/rel`; None when it cannot be staged there
+    (a file stands where a folder goes): `write_tree` then writes it after removing stale files."""
+    target = os.path.join(out, rel)
+    try:
+        if os.path.getsize(target) == len(data):
+            with open(target, "rb") as handle:
+                if handle.read() == data:
+                    return Staged(None)
+    except OSError:
+        pass   # absent, or not a file
+    folders, parent = [], os.path.dirname(target)
+    while not os.path.isdir(parent):
+        folders.append(parent)
+        parent = os.path.dirname(parent)
+    try:
+        for folder in reversed(folders):
+            os.mkdir(folder)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".tmp-")
+    except OSError:
+        _remove_folders(folders)
+        return None
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.chmod(tmp, 0o644)
+    return Staged(tmp, tuple(folders))
+
+
+def discard(staged: dict[str, Staged | None]) -> None:
+    """Undo staging: the temporary files and the folders made for them."""
+    for entry in staged.values():
+        if entry is not None and entry.tmp is not None:
+            Path(entry.tmp).unlink(missing_ok=True)
+    _remove_folders(sorted({f for e in staged.values() if e is not None for f in e.folders}, reverse=True))
+
+
+def _remove_folders(folders) -> None:
+    for folder in folders:   # deepest first
+        try:
+            os.rmdir(folder)
+        except OSError:
+            pass   # not empty: something else is there now
+
+
+def write_tree(tree: OutputTree, out: Path, staged: dict[str, Staged | None] | None = None) -> WriteReport:
+    """Make `out` hold exactly the tree's files, touching only what differs; staged files are
+    renamed into place."""
+    staged = {rel: entry for rel, entry in (staged or {}).items() if entry is not None}
     out.mkdir(parents=True, exist_ok=True)
     written = unchanged = removed = 0
     # stale files first: a path may turn from a file into a folder or back (fr/x ↔ fr/x/index.html)
-    wanted = set(tree.files) | tree.kept
+    wanted = set(tree.files) | tree.kept | {os.path.relpath(e.tmp, out).replace(os.sep, "/") for e in staged.values() if e.tmp}
     top = str(out)
     for dirpath, dirnames, filenames in os.walk(top, topdown=False):
         prefix = os.path.relpath(dirpath, top).replace(os.sep, "/") + "/" if dirpath != top else ""
@@ -93,6 +150,16 @@ def write_tree(tree: OutputTree, out: Path) -> WriteReport:
             os.rmdir(dirpath)
     for rel, data in tree.files.items():
         target = out / rel
+        if rel in staged:
+            entry = staged.pop(rel)
+            if entry.tmp is None:
+                unchanged += 1
+            else:
+                if target.is_dir():
+                    shutil.rmtree(target)
+                os.replace(entry.tmp, target)
+                written += 1
+            continue
         try:
             if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
                 unchanged += 1
@@ -112,4 +179,5 @@ def write_tree(tree: OutputTree, out: Path) -> WriteReport:
             Path(tmp).unlink(missing_ok=True)
             raise
         written += 1
+    discard(staged)   # staged for a path the tree did not take (none in a build that succeeded)
     return WriteReport(written, unchanged + len(tree.kept), removed)

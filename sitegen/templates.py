@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .config import SiteConfig
 from .errors import Problem, SiteError, error
@@ -135,14 +135,17 @@ class Renderer:
         return error(where, line, f"{type(exc).__name__}: {message} (while rendering {page.url})")
 
 
-def _render_page(inherited: tuple[Renderer, list[Page]], index: int) -> bytes | Problem:
-    renderer, pages = inherited
+def _render_page(inherited: tuple[Renderer, list[Page], Callable | None], index: int) -> tuple[bytes | Problem, Any]:
+    renderer, pages, then = inherited
     try:
-        return renderer.render(pages[index])
+        data = renderer.render(pages[index])
     except SiteError as failure:
-        return failure.problems[0]
+        return failure.problems[0], None
+    return data, then(index, data) if then else None
 
 
-def render_all(renderer: Renderer, pages: list[Page], jobs: int = 0) -> list[bytes | Problem]:
-    """Each page's bytes, or the problem that stopped it; over the cores when there are many."""
-    return pool_map(_render_page, range(len(pages)), jobs, inherited=(renderer, pages))
+def render_all(renderer: Renderer, pages: list[Page], jobs: int = 0,
+               then: Callable[[int, bytes], Any] | None = None) -> list[tuple[bytes | Problem, Any]]:
+    """Each page's bytes (or the problem that stopped it), over the cores when there are many,
+    with what `then(index, bytes)` returned: it runs where the page was rendered."""
+    return pool_map(_render_page, range(len(pages)), jobs, inherited=(renderer, pages, then))

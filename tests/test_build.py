@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import feedparser
@@ -279,6 +280,27 @@ def test_strict_turns_warnings_into_failure(basic):
     with pytest.raises(SiteError) as caught:
         build(site, BuildOptions(strict=True))
     assert any("--strict" in p.message for p in caught.value.problems)
+
+
+@pytest.mark.parametrize("output", ["previous", "none"])
+def test_failure_after_pages_were_staged_leaves_the_output_as_it_was(basic, monkeypatch, output):
+    """Pages rendered in worker processes are written beside their targets at once; a build that
+    fails afterwards (here --strict, at the very end) must take them back."""
+    import sitegen.parallel
+
+    site, out, _ = basic
+    monkeypatch.setattr(sitegen.parallel, "PARALLEL_FROM", 1)        # the forked workers, even here
+    (site / "templates/partials/meta.html").write_text("<p>changed</p>\n")   # every post page changes
+    if output == "none":
+        shutil.rmtree(out)
+    before = snapshot(out) if out.exists() else None
+    with pytest.raises(SiteError):
+        build(site, BuildOptions(strict=True, jobs=2))
+    assert (snapshot(out) if out.exists() else None) == before
+    if before is None:
+        assert not out.exists() or not any(out.rglob("*"))
+    build(site, BuildOptions(jobs=2))                                    # and the same build without --strict publishes
+    assert "<p>changed</p>" in (out / EN_POST).read_text()
 
 
 def test_missing_ui_string_is_an_error_naming_key_and_language(basic):

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from sitegen.output import OutputTree, WriteReport, check_output_dir, write_tree
+from sitegen.output import OutputTree, Staged, WriteReport, check_output_dir, discard, stage, write_tree
 
 
 def tree_of(files: dict[str, bytes]) -> OutputTree:
@@ -116,6 +116,43 @@ def test_folder_becomes_a_file(tmp_path):
     write_tree(tree_of({"fr/x/index.html": b"old"}), out)
     write_tree(tree_of({"fr/x": b"new"}), out)
     assert listing(out) == {"fr/x": b"new"}
+
+
+# --- staging: pages written beside their targets by the process that rendered them ------------
+
+def test_staged_files_are_published_by_write_tree(tmp_path):
+    out = tmp_path / "_site"
+    write_tree(tree_of({"old.html": b"old", "same.html": b"same"}), out)
+    tree = tree_of({"fr/2021/x/index.html": b"new", "same.html": b"same"})
+    staged = {rel: stage(out, rel, data) for rel, data in tree.files.items()}
+    assert staged["same.html"] == Staged(None)                       # identical bytes: nothing staged
+    assert not (out / "fr/2021/x/index.html").exists()               # not published before write_tree
+    report = write_tree(tree, out, staged)
+    assert listing(out) == {"fr/2021/x/index.html": b"new", "same.html": b"same"}
+    assert report == WriteReport(written=1, unchanged=1, removed=1)
+    assert oct((out / "fr/2021/x/index.html").stat().st_mode & 0o777) == "0o644"
+
+
+def test_discard_removes_staged_files_and_the_folders_made_for_them(tmp_path):
+    out = tmp_path / "_site"
+    write_tree(tree_of({"fr/index.html": b"home"}), out)
+    before = listing(out)
+    staged = {"fr/2021/04/x/index.html": stage(out, "fr/2021/04/x/index.html", b"x"),
+              "fr/y.html": stage(out, "fr/y.html", b"y")}
+    assert staged["fr/2021/04/x/index.html"].folders                 # fr/2021, fr/2021/04, …/x were made
+    discard(staged)
+    assert listing(out) == before
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["fr", "fr/index.html"]
+
+
+def test_a_file_in_the_way_of_a_folder_is_not_staged_but_still_written(tmp_path):
+    out = tmp_path / "_site"
+    write_tree(tree_of({"fr/x": b"old"}), out)
+    tree = tree_of({"fr/x/index.html": b"new"})
+    staged = {"fr/x/index.html": stage(out, "fr/x/index.html", b"new")}
+    assert staged == {"fr/x/index.html": None}
+    write_tree(tree, out, staged)
+    assert listing(out) == {"fr/x/index.html": b"new"}
 
 
 # --- check_output_dir ----------------------------------------------------------------------------
