@@ -18,7 +18,7 @@ from .blocks import parse_blocks
 from .cache import digest
 from .highlight import pygments_css
 from .config import SiteConfig, load_config
-from .content import Post, discover, is_visible, parse_remembered
+from .content import Post, discover, is_visible, parse_remembered, read_inputs
 from .errors import Problem, SiteError, error, errors_only, warning
 from .i18n import load_strings, translation_groups
 from .liquid import LiquidContext, render_liquid
@@ -99,18 +99,21 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
         if danger:
             raise SiteError(error("site.yaml", None, danger))
 
+    with stage("read"):
+        inputs = read_inputs(root)   # every input file, once
+
     now = datetime.now(timezone.utc)
     manifest = Manifest.load(root) if options.write else None
     if manifest is not None:
         with stage("fingerprint"):
-            fingerprint = input_fingerprint(root, options)
+            fingerprint = input_fingerprint(root, inputs, options)
             if not (options.rerun or options.accept) and manifest.nothing_to_do(fingerprint, out, now):
                 return BuildReport(pages=manifest.pages, written=WriteReport(0, len(manifest.files), 0),
                                    seconds=time.perf_counter() - started, stages=stage.timings,
                                    warnings=manifest.replayed_warnings(), out=out)
 
     with stage("content") as problems:
-        posts, next_due = read_posts(root, config, options, now, problems)
+        posts, next_due = read_posts(root, inputs, config, options, now, problems)
         strings, string_problems = load_strings(root, config.languages)
         problems += string_problems
         if set(strings) != set(config.languages):
@@ -234,10 +237,10 @@ def theme_key(root: Path, config: SiteConfig, strings: dict, site) -> str:
     return digest(repr((templates, sorted((lang, sorted(s.table.items())) for lang, s in strings.items()), config, site)))
 
 
-def read_posts(root: Path, config: SiteConfig, options: BuildOptions, now: datetime,
+def read_posts(root: Path, inputs: dict[str, bytes], config: SiteConfig, options: BuildOptions, now: datetime,
                problems: list[Problem]) -> tuple[list[Post], datetime | None]:
     """Visible posts, and when the next future-dated one comes due (the build's output changes then)."""
-    sources, found = discover(root, config.languages)
+    sources, found = discover(root, config.languages, inputs)
     problems += found
     posts, due = [], []
     for source in sources:

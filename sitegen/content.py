@@ -1,10 +1,12 @@
-"""Sources → Posts: discovery, Jekyll file-naming rules, front matter split and typed.
+"""Sources → Posts: reading the inputs, Jekyll file-naming rules, front matter split and typed.
 
-`discover()` is the only function here that touches the filesystem; `parse_source()`
-turns the text of one file into a typed `Post` or a list of located problems.
+`read_inputs()` is the only function here that touches the filesystem: every input file is
+read once per build, and its bytes serve both the build's fingerprint and `discover()`.
+`parse_source()` turns the text of one file into a typed `Post` or a list of located problems.
 """
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from functools import lru_cache
@@ -17,6 +19,7 @@ import yaml
 
 from .errors import Problem, error
 
+INPUT_FOLDERS = ("content", "templates", "static", "i18n", "code_samples")
 POST_EXTENSIONS = (".md", ".markdown")
 # Jekyll's rule: YYYY-MM-DD-title.ext (month and day may have one digit).
 POST_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$")
@@ -101,30 +104,47 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def discover(root: Path, languages: tuple[str, ...]) -> tuple[list[Source], list[Problem]]:
-    """Every Markdown file under content/posts/<lang>/ and content/pages/<lang>/."""
+def read_inputs(root: Path, folders: tuple[str, ...] = INPUT_FOLDERS) -> dict[str, bytes]:
+    """The bytes of every file under the input folders, by path relative to the project."""
+    files = {}
+    for folder in folders:
+        top = os.path.join(root, folder)
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+            rel = os.path.relpath(dirpath, root).replace(os.sep, "/")
+            for name in filenames:
+                try:
+                    with open(os.path.join(dirpath, name), "rb") as handle:
+                        files[f"{rel}/{name}"] = handle.read()
+                except OSError:
+                    continue   # vanished, or not a regular file
+    return dict(sorted(files.items()))
+
+
+def discover(root: Path, languages: tuple[str, ...], files: dict[str, bytes] | None = None) -> tuple[list[Source], list[Problem]]:
+    """Every Markdown file under content/posts/<lang>/ and content/pages/<lang>/ (of `files`, the
+    inputs already read, when given)."""
     sources, problems = [], []
-    content = root / "content"
-    for kind, folder in (("post", "posts"), ("page", "pages")):
-        base = content / folder
-        if not base.is_dir():
+    if files is None:
+        files = read_inputs(root, ("content",))
+    for rel, data in files.items():
+        kind, folder = ("post", "posts") if rel.startswith("content/posts/") else ("page", "pages")
+        if not rel.startswith(f"content/{folder}/"):
             continue
-        for path in sorted(base.rglob("*")):
-            if not path.is_file() or path.name.startswith((".", "_", "#")) or path.name.endswith("~"):
-                continue
-            rel = path.relative_to(root).as_posix()
-            if path.suffix not in POST_EXTENSIONS:
-                continue
-            lang = path.relative_to(base).parts[0] if len(path.relative_to(base).parts) > 1 else None
-            if lang not in languages:
-                problems.append(error(rel, None, f"{folder} live in content/{folder}/<lang>/ with lang one of {list(languages)}"))
-                continue
-            try:
-                text = path.read_text(encoding="utf-8")
-            except UnicodeDecodeError as exc:
-                problems.append(error(rel, None, f"not valid UTF-8 text ({exc.reason} at byte {exc.start})"))
-                continue
-            sources.append(Source(rel, kind, lang, text.replace("\r\n", "\n")))
+        parts = rel.split("/")[2:]
+        name = parts[-1]
+        if name.startswith((".", "_", "#")) or name.endswith("~") or not name.endswith(POST_EXTENSIONS):
+            continue
+        lang = parts[0] if len(parts) > 1 else None
+        if lang not in languages:
+            problems.append(error(rel, None, f"{folder} live in content/{folder}/<lang>/ with lang one of {list(languages)}"))
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(error(rel, None, f"not valid UTF-8 text ({exc.reason} at byte {exc.start})"))
+            continue
+        sources.append(Source(rel, kind, lang, text.replace("\r\n", "\n")))
     return sources, problems
 
 

@@ -22,26 +22,23 @@ from typing import Any
 from .cache import digest, environment
 from .errors import Problem
 
-INPUT_FOLDERS = ("content", "templates", "static", "i18n", "code_samples")
 FORMAT = 1
 
 
-def input_fingerprint(root: Path, options: Any) -> str:
-    """Hash of every input of a build (file bytes, not times)."""
+def input_fingerprint(root: Path, inputs: dict[str, bytes], options: Any) -> str:
+    """Hash of every input of a build (file bytes, not times): `inputs` (content, templates, static,
+    UI strings, samples), site.yaml, the generator's own code, library versions and the options."""
     h = hashlib.sha256()
     h.update(repr((FORMAT, sorted(environment().items()), options)).encode())
     package = Path(__file__).resolve().parent
-    paths = [root / "site.yaml"] + sorted(package.glob("*.py"))
-    for folder in INPUT_FOLDERS:
-        base = root / folder
-        if base.is_dir():
-            paths += sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    for path in paths:
+    files = dict(inputs)
+    for path in [root / "site.yaml"] + sorted(package.glob("*.py")):
         try:
-            data = path.read_bytes()
+            files[path.as_posix()] = path.read_bytes()
         except OSError:
             continue
-        h.update(f"{path.as_posix()}\0{len(data)}\0".encode())
+    for name, data in files.items():
+        h.update(f"{name}\0{len(data)}\0".encode())
         h.update(data)
     return h.hexdigest()
 

@@ -36,6 +36,11 @@ def pool_map(function: Callable[[Any, Item], Result], items: Sequence[Item], job
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
+    import gc
+
+    # the workers' garbage collections would otherwise visit (so write to, so copy) every page of
+    # memory they share with this process; frozen objects are skipped
+    gc.freeze()
     _inherited = inherited
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork" if can_fork else "forkserver")) as pool:
@@ -44,3 +49,4 @@ def pool_map(function: Callable[[Any, Item], Result], items: Sequence[Item], job
                                  chunksize=max(1, len(items) // (jobs * 16))))
     finally:
         _inherited = None
+        gc.unfreeze()
