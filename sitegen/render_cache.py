@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from .cache import installed_versions
 from .errors import Problem
 from .markdown import Rendered, TocEntry
 
@@ -26,13 +26,8 @@ RENDERER_VERSION = "2"
 
 
 def _versions() -> str:
-    parts = [RENDERER_VERSION]
-    for name in ("markdown", "pymdown-extensions", "pygments", "latex2mathml"):
-        try:
-            parts.append(metadata.version(name))
-        except metadata.PackageNotFoundError:
-            parts.append("-")
-    return "/".join(parts)
+    versions = installed_versions(("markdown", "pymdown-extensions", "pygments", "latex2mathml"))
+    return "/".join([RENDERER_VERSION, *versions.values()])
 
 
 class RenderCache:
