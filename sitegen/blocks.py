@@ -65,14 +65,19 @@ class Block:
 
     def display_code(self, lang: str, languages: tuple[str, ...]) -> str:
         """The code shown on a page in `lang`: other languages' comment lines removed, the marker dropped."""
-        shown = []
-        for text in self.code.split("\n"):
-            m = LANG_COMMENT.match(text)
-            if m is None or m.group(2) not in languages:
-                shown.append(text)
-            elif m.group(2) == lang:
-                shown.append(f"{m.group(1)}# {text[m.end():]}")
-        return "\n".join(shown).strip("\n")
+        return _display_code(self.code, lang, languages)
+
+
+@lru_cache(maxsize=4096)   # each page, its notebook and its script show the same code
+def _display_code(code: str, lang: str, languages: tuple[str, ...]) -> str:
+    shown = []
+    for text in code.split("\n"):
+        m = LANG_COMMENT.match(text)
+        if m is None or m.group(2) not in languages:
+            shown.append(text)
+        elif m.group(2) == lang:
+            shown.append(f"{m.group(1)}# {text[m.end():]}")
+    return "\n".join(shown).strip("\n")
 
 
 @lru_cache(maxsize=4096)
@@ -89,6 +94,7 @@ def strip_comments(code: str) -> str:
         return "\n".join(line for line in code.split("\n") if line.strip() and not line.lstrip().startswith("#"))
 
 
+@lru_cache(maxsize=4096)   # shlex is slow, and `serve` reads every block again on each rebuild
 def parse_options(text: str) -> BlockOptions | str:
     try:
         words = shlex.split(text.replace("{", " ").replace("}", " "))

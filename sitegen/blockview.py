@@ -9,6 +9,7 @@ import base64
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 from .blocks import Block
@@ -59,7 +60,8 @@ def render_block(block: Block, result: BlockResult | None, lang: str, languages:
     return BlockHtml("\n".join(parts), tuple(assets), missing_alt)
 
 
-def notebook(title: str, url: str, blocks: list[tuple[Block, BlockResult | None]], lang: str,
+@lru_cache(maxsize=256)   # serve rebuilds every post's downloads on each change: only changed ones are made again
+def notebook(title: str, url: str, blocks: tuple[tuple[Block, BlockResult | None], ...], lang: str,
              languages: tuple[str, ...]) -> bytes:
     """An .ipynb (nbformat 4) of the post's code with its outputs."""
     cells = [{"cell_type": "markdown", "metadata": {}, "source": f"# {title}\n\n{url}"}]
@@ -87,7 +89,8 @@ def notebook(title: str, url: str, blocks: list[tuple[Block, BlockResult | None]
     return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def script(title: str, url: str, blocks: list[Block], lang: str, languages: tuple[str, ...]) -> bytes:
+@lru_cache(maxsize=256)
+def script(title: str, url: str, blocks: tuple[Block, ...], lang: str, languages: tuple[str, ...]) -> bytes:
     """A plain .py file in the percent format that editors and jupytext understand."""
     parts = [f"# {title}\n# {url}\n"]
     parts += [f"# %% block {b.index} ({b.label})\n{b.display_code(lang, languages)}\n" for b in blocks]

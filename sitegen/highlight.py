@@ -37,6 +37,7 @@ def fence(source: str, language: str, class_name: str, options: dict, md, **kwar
     return highlight(source, language or "text", bool(options.get("linenums")))
 
 
+@lru_cache(maxsize=2)
 def pygments_css(light: str = "friendly", dark: str = "monokai") -> bytes:
     """Code colours for light and dark mode (the theme switches with prefers-color-scheme)."""
     from pygments.formatters import HtmlFormatter

@@ -50,11 +50,11 @@ def prepare(pb: PostBlocks, execution: ExecutionReport, config: SiteConfig, t, u
     downloads: tuple[Download, ...] = ()
     if pb.blocks:
         base = output_path(url).rsplit("/", 1)[0]
-        pairs = [(b, c.result if c else None) for b, c in zip(pb.blocks, results)]
+        pairs = tuple((b, c.result if c else None) for b, c in zip(pb.blocks, results))
         absolute = config.absolute(url)
         for name, data, label in (
                 (f"{post.slug}.ipynb", notebook(post.front.title, absolute, pairs, post.lang, config.languages), "notebook"),
-                (f"{post.slug}.py", script(post.front.title, absolute, list(pb.blocks), post.lang, config.languages), "script")):
+                (f"{post.slug}.py", script(post.front.title, absolute, tuple(pb.blocks), post.lang, config.languages), "script")):
             files.append((f"{base}/{name}".lstrip("/"), data))
             downloads += (Download(t(f"download_{label}"), f"{config.baseurl}/{base}/{name}".replace("//", "/")),)
     request = RenderRequest(pb.text, post.lang, tuple(htmls), post.front.excerpt_separator)
