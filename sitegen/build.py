@@ -18,7 +18,7 @@ from .blocks import parse_blocks
 from .cache import digest
 from .highlight import pygments_css
 from .config import SiteConfig, load_config
-from .content import Post, discover, is_visible, parse_remembered, read_inputs
+from .content import FrontMatterMemo, Post, discover, is_visible, parse_remembered, read_inputs
 from .errors import Problem, SiteError, error, errors_only, warning
 from .i18n import load_strings, translation_groups
 from .liquid import LiquidContext, render_liquid
@@ -242,6 +242,7 @@ def read_posts(root: Path, inputs: dict[str, bytes], config: SiteConfig, options
     """Visible posts, and when the next future-dated one comes due (the build's output changes then)."""
     sources, found = discover(root, config.languages, inputs)
     problems += found
+    memo = FrontMatterMemo(root / ".cache" / "front-matter.pickle")   # YAML parsed by earlier runs
     posts, due = [], []
     for source in sources:
         post, post_problems = parse_remembered(source)
@@ -250,6 +251,7 @@ def read_posts(root: Path, inputs: dict[str, bytes], config: SiteConfig, options
             posts.append(post)
         elif post is not None and post.is_post and post.date and post.date > now:
             due.append(post.date)
+    memo.save(sources)
     return posts, min(due, default=None)
 
 

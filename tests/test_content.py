@@ -5,8 +5,10 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+import sitegen.content as content
 from sitegen.content import (
-    Source, discover, is_visible, parse_date, parse_post_name, parse_source, slugify, split_front_matter,
+    FrontMatterMemo, Source, discover, is_visible, parse_date, parse_post_name, parse_source, slugify,
+    split_front_matter,
 )
 
 RULE = "YYYY-MM-DD-slug"
@@ -390,3 +392,52 @@ def test_discover(tmp_path):
     paths = sorted(p.path for p in problems)
     assert paths == ["content/posts/de/2021-04-05-z.md", "content/posts/en/2021-04-06-latin1.md", "content/posts/loose.md"]
     assert any("UTF-8" in p.message for p in problems)
+
+
+# --- FrontMatterMemo: parsed YAML kept between runs ----------------------------------------------
+
+@pytest.fixture
+def empty_memo(monkeypatch):
+    monkeypatch.setattr(content, "FRONT_MATTER", {})
+    return content
+
+
+def test_front_matter_memo_round_trip(tmp_path, empty_memo, monkeypatch):
+    path = tmp_path / "front-matter.pickle"
+    sources = [Source(f"content/posts/fr/2021-04-0{i}-x.md", "post", "fr", f"---\ntitle: T{i}\n---\nB\n") for i in (1, 2)]
+    memo = FrontMatterMemo(path)
+    assert [parse_source(s)[0].front.title for s in sources] == ["T1", "T2"]
+    memo.save(sources)
+    monkeypatch.setattr(content, "FRONT_MATTER", {})
+    FrontMatterMemo(path)
+    assert content.FRONT_MATTER == {"title: T1\n": {"title": "T1"}, "title: T2\n": {"title": "T2"}}
+    calls = []
+    monkeypatch.setattr(content.yaml, "load", lambda *a, **k: calls.append(a) or {})
+    assert [parse_source(s)[0].front.title for s in sources] == ["T1", "T2"] and calls == []   # no YAML parsed
+
+
+def test_front_matter_memo_keeps_only_current_sources(tmp_path, empty_memo, monkeypatch):
+    path = tmp_path / "front-matter.pickle"
+    old = Source("content/posts/fr/2021-04-01-x.md", "post", "fr", "---\ntitle: Old\n---\n")
+    new = Source("content/posts/fr/2021-04-01-x.md", "post", "fr", "---\ntitle: New\n---\n")
+    memo = FrontMatterMemo(path)
+    parse_source(old), parse_source(new)
+    memo.save([new])
+    monkeypatch.setattr(content, "FRONT_MATTER", {})
+    FrontMatterMemo(path)
+    assert content.FRONT_MATTER == {"title: New\n": {"title": "New"}}
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", b"\x80\x05K\x01."])
+def test_unreadable_front_matter_memo_is_ignored(tmp_path, empty_memo, damage):
+    path = tmp_path / "front-matter.pickle"
+    path.write_bytes(damage)
+    FrontMatterMemo(path)
+    assert content.FRONT_MATTER == {}
+    post, problems = parse_source(Source("content/posts/fr/2021-04-01-x.md", "post", "fr", "---\ntitle: A\n---\n"))
+    assert problems == [] and post.front.title == "A"
+
+
+def test_bad_yaml_is_not_remembered(empty_memo):
+    post, problems = parse_source(Source("content/posts/fr/2021-04-01-x.md", "post", "fr", "---\ntitle: [x\n---\n"))
+    assert post is None and problems and content.FRONT_MATTER == {}
