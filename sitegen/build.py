@@ -159,7 +159,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
                 if path.startswith("assets/figures/") and path in tree.files:
                     continue   # the same figure drawn for both languages
                 problems += [p for p in [tree.add(path, data, post.path)] if p]
-            views.append(make_view(post, rendered, urls[post.path], prep.downloads, body_key))
+            views.append(make_view(post, rendered, urls[post.path], prep.downloads, body_key,
+                                   lambda key=body_key: cache.html(key)))
 
     with stage("pages") as problems:
         versions = {urls[p.path]: {lang: urls[q.path] for lang, q in group.items()}

@@ -63,9 +63,9 @@ def _signature(value: Any, memo: dict[int, Any]) -> Any:
             return repr(value)   # small records of scalars (toc entries, links, paginators)
         parts = []
         for name in value.__dataclass_fields__:
-            if name in ("html", "toc") and getattr(value, "body_key", ""):
+            if name in ("load_html", "toc") and getattr(value, "body_key", ""):
                 continue   # the body's render key stands for them, and is much cheaper to hash
-            item = getattr(value, name)
+            item = value.html if name == "load_html" else getattr(value, name)
             if name in RECORDS.get(kind, ()):   # fields holding views or pages: by their digests
                 item = _signature(item, memo)
             parts.append(item if isinstance(item, str) else repr(item))

@@ -35,6 +35,7 @@ class Rendered:
     excerpt: str
     words: int
     math_errors: tuple[tuple[int, str], ...] = ()   # (line in body, message)
+    images_without_alt: tuple[str, ...] = ()         # their src
 
     @property
     def reading_minutes(self) -> int:
@@ -177,4 +178,13 @@ def render(body: str, lang: str, blocks: tuple[str, ...] = (), excerpt_separator
     words = count_words(text)
     text = PLACEHOLDER_P.sub(lambda m: blocks[int(m.group(1))], text)
     errors = tuple((_line_of(body, latex), f"math `{latex}`: {message}") for latex, message in failures)
-    return Rendered(text, toc, _excerpt(text, excerpt_separator), words, errors)
+    return Rendered(text, toc, _excerpt(text, excerpt_separator), words, errors, images_without_alt(text))
+
+
+def images_without_alt(html_text: str) -> tuple[str, ...]:
+    found = []
+    for m in re.finditer(r"<img\b[^>]*>", html_text):
+        if not re.search(r"\balt\s*=", m.group(0)):
+            src = re.search(r'src="([^"]*)"', m.group(0))
+            found.append(src.group(1) if src else "")
+    return tuple(found)

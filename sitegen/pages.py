@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 
 from .config import SiteConfig
 from .content import Post, slugify
@@ -29,7 +29,7 @@ class PostView:
     url: str
     lang: str
     date: datetime | None
-    html: str
+    load_html: Callable[[], str] = field(compare=False, repr=False)   # the body, read when a page shows it
     toc: tuple
     excerpt: str
     reading_minutes: int
@@ -45,6 +45,10 @@ class PostView:
     body_key: str = ""           # the render key of html and toc: page keys use it instead of the html
     previous: "PostView | None" = None
     next: "PostView | None" = None
+
+    @property
+    def html(self) -> str:
+        return self.load_html()
 
     def __getitem__(self, key: str) -> Any:
         return self.extra[key]   # Jekyll's page.<any key>; KeyError → undefined in templates
@@ -125,14 +129,15 @@ def term_url(lang: str, kind: str, name: str) -> str:
 
 
 def make_view(post: Post, rendered: Rendered, url: str, downloads: tuple[Download, ...] = (),
-              body_key: str = "") -> PostView:
+              body_key: str = "", load_html: Callable[[], str] | None = None) -> PostView:
+    """A post as templates see it; its HTML is `rendered.html`, or what `load_html` returns."""
     front = post.front
     excerpt = front.excerpt if front.excerpt is not None else rendered.excerpt
     title, description = front.title, front.description or ""
     if post.lang == "fr":   # front matter text gets the same typography as the body
         title, description = french(title), french(description)
     return PostView(
-        title=title, url=url, lang=post.lang, date=post.date, html=rendered.html, toc=rendered.toc,
+        title=title, url=url, lang=post.lang, date=post.date, load_html=load_html or (lambda: rendered.html), toc=rendered.toc,
         excerpt=excerpt, reading_minutes=rendered.reading_minutes,
         categories=tuple((c, term_url(post.lang, "categories", c)) for c in front.categories),
         tags=tuple((t, term_url(post.lang, "tags", t)) for t in front.tags),

@@ -77,11 +77,9 @@ def render_many(requests: list[RenderRequest], jobs: int) -> list[tuple[Rendered
 def post_problems(post: Post, rendered: Rendered) -> list[Problem]:
     """Math errors at their line, and images without alt text."""
     found = [error(post.path, post.body_line + line - 1, message) for line, message in rendered.math_errors]
-    for m in re.finditer(r"<img\b[^>]*>", rendered.html):
-        if not re.search(r"\balt\s*=", m.group(0)):
-            src = re.search(r'src="([^"]*)"', m.group(0))
-            name = src.group(1) if src else "an image"
-            at = post.body.find(name)
-            line = post.body_line + post.body.count("\n", 0, at) if at >= 0 else None
-            found.append(warning(post.path, line, f"image {name} has no alt text"))
+    for src in rendered.images_without_alt:
+        name = src or "an image"
+        at = post.body.find(name)
+        line = post.body_line + post.body.count("\n", 0, at) if at >= 0 else None
+        found.append(warning(post.path, line, f"image {name} has no alt text"))
     return found

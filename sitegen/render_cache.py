@@ -1,9 +1,10 @@
 """Memo of the Markdown stage, keyed by the hash of everything a render depends on.
 
-One SQLite file, `.cache/render.sqlite`, holding a JSON entry per rendered body: a rebuild
-reads only the entries it needs and writes only what it rendered, in one transaction. (One
-file per entry cost a file creation each, the slowest thing a cold build did here.) The key
-holds the renderer's version and those of Markdown and its extensions, so an upgrade
+One SQLite file, `.cache/render.sqlite`, holding per rendered body a JSON summary (excerpt,
+table of contents, word count, problems) and its HTML, read only when a page shows it: a
+rebuild reads the summaries it needs and writes only what it rendered, in one transaction.
+(One file per entry cost a file creation each, the slowest thing a cold build did here.) The
+key holds the renderer's version and those of Markdown and its extensions, so an upgrade
 invalidates it; an unreadable file is set aside and the bodies are rendered again. Rendered
 pages are also memoized in memory by page key, for `serve`, which keeps one RenderCache across
 rebuilds.
@@ -22,7 +23,7 @@ from .markdown import Rendered, TocEntry
 if TYPE_CHECKING:
     from .render import RenderRequest
 
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
 
 def _versions() -> str:
@@ -35,6 +36,8 @@ class RenderCache:
         self.path = path
         self.versions = _versions()
         self.memory: dict[str, Rendered] = {}
+        self.bodies: dict[str, str] = {}           # key → HTML, of the bodies read or rendered
+        self.requests: dict[str, "RenderRequest"] = {}
         self.pages: dict[str, bytes | Problem] = {}   # page key → bytes, or why it failed
         self.pages_used: set[str] = set()
         self._renderer: tuple[str, Any] | None = None
@@ -44,10 +47,14 @@ class RenderCache:
         return cls(root / ".cache" / "render.sqlite")
 
     def render_all(self, requests: list["RenderRequest"], jobs: int) -> tuple[list[str], list[Rendered]]:
-        """(keys, rendered bodies) of the requests: cached ones reused, the others rendered (in parallel)."""
+        """(keys, rendered bodies) of the requests: cached ones reused, the others rendered (in parallel).
+
+        The HTML of a cached body is not read with it (its `html` is empty): `html(key)` reads it
+        when a page shows it. An edit rebuild shows one post's body, and lists only need excerpts."""
         from .render import render_many
 
         keys = [r.key(self.versions) for r in requests]
+        self.requests = dict(zip(keys, requests))
         results: list[Rendered | None] = [self.memory.get(k) for k in keys]
         stored = self._read([k for k, r in zip(keys, results) if r is None])
         results = [r or stored.get(k) for k, r in zip(keys, results)]
@@ -55,10 +62,24 @@ class RenderCache:
         rendered = render_many([requests[i] for i in missing], jobs)
         for i, (body, _) in zip(missing, rendered):
             results[i] = body
+            self.bodies[keys[i]] = body.html
         self._write({keys[i]: entry for i, (_, entry) in zip(missing, rendered)}, set(keys))
         # what serve keeps in memory is what the last build used
         self.memory = dict(zip(keys, results))
+        self.bodies = {k: self.bodies[k] for k in keys if k in self.bodies}
         return keys, results
+
+    def html(self, key: str) -> str:
+        """The HTML of a body of this build (read from the cache file, in whichever process asks)."""
+        if key not in self.bodies:
+            row = self._query("SELECT html FROM entries WHERE key = ?", (key,))
+            if row:
+                self.bodies[key] = row[0][0]
+            else:   # gone since (another build pruned it): render it again
+                from .render import render_many
+
+                self.bodies[key] = render_many([self.requests[key]], 1)[0][0].html
+        return self.bodies[key]
 
     def _connect(self):
         import sqlite3
@@ -66,33 +87,37 @@ class RenderCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=30)
         db.execute("PRAGMA synchronous = OFF")   # a cache: no fsync; a file damaged by a crash is set aside
-        db.execute("CREATE TABLE IF NOT EXISTS renders (key TEXT PRIMARY KEY, entry TEXT NOT NULL)")
+        db.execute("DROP TABLE IF EXISTS renders")   # this cache's first layout
+        db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, summary TEXT NOT NULL, html TEXT NOT NULL)")
         return db
 
-    def _read(self, keys: list[str]) -> dict[str, Rendered]:
-        if self.path is None or not keys or not self.path.exists():
-            return {}
+    def _query(self, sql: str, parameters) -> list[tuple]:
+        """Rows of one query; none when there is no cache file or it is unreadable (then set aside)."""
+        if self.path is None or not self.path.exists():
+            return []
         import sqlite3
 
-        found: dict[str, Rendered] = {}
         try:
             db = self._connect()
             try:
-                for start in range(0, len(keys), 500):   # SQLite caps the parameters of one statement
-                    chunk = keys[start:start + 500]
-                    rows = db.execute(f"SELECT key, entry FROM renders WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-                    for key, entry in rows:
-                        rendered = _decode(entry)
-                        if rendered is not None:
-                            found[key] = rendered
+                return db.execute(sql, parameters).fetchall()
             finally:
                 db.close()
         except sqlite3.DatabaseError:
             self._set_aside()
-            return {}
+            return []
+
+    def _read(self, keys: list[str]) -> dict[str, Rendered]:
+        found: dict[str, Rendered] = {}
+        for start in range(0, len(keys), 500):   # SQLite caps the parameters of one statement
+            chunk = keys[start:start + 500]
+            for key, summary in self._query(f"SELECT key, summary FROM entries WHERE key IN ({','.join('?' * len(chunk))})", chunk):
+                rendered = _decode(summary)
+                if rendered is not None:
+                    found[key] = rendered
         return found
 
-    def _write(self, entries: dict[str, str], live: set[str]) -> None:
+    def _write(self, entries: dict[str, tuple[str, str]], live: set[str]) -> None:
         """Store new entries; forget the others once they outnumber the live ones (cache stays bounded)."""
         if self.path is None or not entries:
             return
@@ -103,11 +128,12 @@ class RenderCache:
                 db = self._connect()
                 try:
                     with db:
-                        db.executemany("INSERT OR REPLACE INTO renders VALUES (?, ?)", entries.items())
-                        count = db.execute("SELECT COUNT(*) FROM renders").fetchone()[0]
+                        db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                                       ((k, summary, html) for k, (summary, html) in entries.items()))
+                        count = db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
                         if count > 2 * len(live) + 64:
-                            stale = [k for (k,) in db.execute("SELECT key FROM renders") if k not in live]
-                            db.executemany("DELETE FROM renders WHERE key = ?", ((k,) for k in stale))
+                            stale = [k for (k,) in db.execute("SELECT key FROM entries") if k not in live]
+                            db.executemany("DELETE FROM entries WHERE key = ?", ((k,) for k in stale))
                 finally:
                     db.close()
                 return
@@ -142,15 +168,17 @@ class RenderCache:
         self.pages_used = set()
 
 
-def encode(rendered: Rendered) -> str:
-    """The cache entry of a rendered body (made in the render workers, so in parallel)."""
-    return json.dumps({**asdict(rendered), "toc": [list(asdict(e).values()) for e in rendered.toc]}, ensure_ascii=False)
+def encode(rendered: Rendered) -> tuple[str, str]:
+    """The cache entry of a rendered body: (summary, html). Made in the render workers, in parallel."""
+    summary = {**asdict(rendered), "html": "", "toc": [list(asdict(e).values()) for e in rendered.toc]}
+    return json.dumps(summary, ensure_ascii=False), rendered.html
 
 
-def _decode(entry: str) -> Rendered | None:
+def _decode(summary: str) -> Rendered | None:
+    """A cached body without its HTML (see `RenderCache.html`)."""
     try:
-        data = json.loads(entry)
-        return Rendered(data["html"], tuple(TocEntry(*e) for e in data["toc"]), data["excerpt"],
-                        data["words"], tuple(tuple(e) for e in data["math_errors"]))
+        data = json.loads(summary)
+        return Rendered("", tuple(TocEntry(*e) for e in data["toc"]), data["excerpt"], data["words"],
+                        tuple(tuple(e) for e in data["math_errors"]), tuple(data["images_without_alt"]))
     except (ValueError, KeyError, TypeError):
         return None   # corrupt: render again
