@@ -140,14 +140,20 @@ def write_tree(tree: OutputTree, out: Path, staged: dict[str, Staged | None] | N
     # stale files first: a path may turn from a file into a folder or back (fr/x ↔ fr/x/index.html)
     wanted = set(tree.files) | tree.kept | {os.path.relpath(e.tmp, out).replace(os.sep, "/") for e in staged.values() if e.tmp}
     top = str(out)
+    emptied: set[str] = set()   # folders removed: no need to list a folder to know it is empty
     for dirpath, dirnames, filenames in os.walk(top, topdown=False):
-        prefix = os.path.relpath(dirpath, top).replace(os.sep, "/") + "/" if dirpath != top else ""
-        for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+        prefix = dirpath[len(top) + 1:].replace(os.sep, "/") + "/" if dirpath != top else ""
+        links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+        left = sum(1 for d in dirnames if d not in links and os.path.join(dirpath, d) not in emptied)
+        for name in filenames + links:
             if prefix + name not in wanted:
                 os.unlink(os.path.join(dirpath, name))
                 removed += 1
-        if dirpath != top and not os.listdir(dirpath):
+            else:
+                left += 1
+        if dirpath != top and left == 0:
             os.rmdir(dirpath)
+            emptied.add(dirpath)
     for rel, data in tree.files.items():
         target = out / rel
         if rel in staged:
