@@ -41,6 +41,7 @@ class RenderCache:
         self.pages: dict[str, bytes | Problem] = {}   # page key → bytes, or why it failed
         self.pages_used: set[str] = set()
         self._renderer: tuple[str, Any] | None = None
+        self._db: tuple[int, Any] | None = None   # (pid, connection)
 
     @classmethod
     def load(cls, root: Path) -> "RenderCache":
@@ -82,14 +83,19 @@ class RenderCache:
         return self.bodies[key]
 
     def _connect(self):
+        """This process's connection (a forked worker opens its own: SQLite connections do not
+        survive a fork)."""
+        import os
         import sqlite3
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=30)
-        db.execute("PRAGMA synchronous = OFF")   # a cache: no fsync; a file damaged by a crash is set aside
-        db.execute("DROP TABLE IF EXISTS renders")   # this cache's first layout
-        db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, summary TEXT NOT NULL, html TEXT NOT NULL)")
-        return db
+        if self._db is None or self._db[0] != os.getpid():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=30)
+            db.execute("PRAGMA synchronous = OFF")   # a cache: no fsync; a file damaged by a crash is set aside
+            db.execute("DROP TABLE IF EXISTS renders")   # this cache's first layout
+            db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, summary TEXT NOT NULL, html TEXT NOT NULL)")
+            self._db = (os.getpid(), db)
+        return self._db[1]
 
     def _query(self, sql: str, parameters) -> list[tuple]:
         """Rows of one query; none when there is no cache file or it is unreadable (then set aside)."""
@@ -98,11 +104,7 @@ class RenderCache:
         import sqlite3
 
         try:
-            db = self._connect()
-            try:
-                return db.execute(sql, parameters).fetchall()
-            finally:
-                db.close()
+            return self._connect().execute(sql, parameters).fetchall()
         except sqlite3.DatabaseError:
             self._set_aside()
             return []
@@ -126,22 +128,22 @@ class RenderCache:
         for attempt in (1, 2):
             try:
                 db = self._connect()
-                try:
-                    with db:
-                        db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                                       ((k, summary, html) for k, (summary, html) in entries.items()))
-                        count = db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
-                        if count > 2 * len(live) + 64:
-                            stale = [k for (k,) in db.execute("SELECT key FROM entries") if k not in live]
-                            db.executemany("DELETE FROM entries WHERE key = ?", ((k,) for k in stale))
-                finally:
-                    db.close()
+                with db:
+                    db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                                   ((k, summary, html) for k, (summary, html) in entries.items()))
+                    count = db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+                    if count > 2 * len(live) + 64:
+                        stale = [k for (k,) in db.execute("SELECT key FROM entries") if k not in live]
+                        db.executemany("DELETE FROM entries WHERE key = ?", ((k,) for k in stale))
                 return
             except sqlite3.DatabaseError:
                 self._set_aside()   # then try once more with a new file
 
     def _set_aside(self) -> None:
         """An unreadable cache file (not SQLite, or damaged) is removed: it only ever held copies."""
+        if self._db is not None:
+            self._db[1].close()
+            self._db = None
         self.path.unlink(missing_ok=True)
 
     def renderer(self, theme: str, make: Callable[[], Any]) -> Any:
