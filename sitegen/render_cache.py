@@ -41,7 +41,7 @@ class RenderCache:
         self.pages: dict[str, bytes | Problem] = {}   # page key → bytes, or why it failed
         self.pages_used: set[str] = set()
         self._renderer: tuple[str, Any] | None = None
-        self._db: tuple[int, Any] | None = None   # (pid, connection)
+        self._db: tuple[tuple[int, int], Any] | None = None   # ((pid, thread), connection)
 
     @classmethod
     def load(cls, root: Path) -> "RenderCache":
@@ -83,18 +83,20 @@ class RenderCache:
         return self.bodies[key]
 
     def _connect(self):
-        """This process's connection (a forked worker opens its own: SQLite connections do not
-        survive a fork)."""
+        """This thread's connection (a forked worker, or serve's rebuild thread, opens its own:
+        SQLite connections survive neither a fork nor a change of thread)."""
         import os
         import sqlite3
+        import threading
 
-        if self._db is None or self._db[0] != os.getpid():
+        owner = (os.getpid(), threading.get_ident())
+        if self._db is None or self._db[0] != owner:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=30)
             db.execute("PRAGMA synchronous = OFF")   # a cache: no fsync; a file damaged by a crash is set aside
             db.execute("DROP TABLE IF EXISTS renders")   # this cache's first layout
             db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, summary TEXT NOT NULL, html TEXT NOT NULL)")
-            self._db = (os.getpid(), db)
+            self._db = (owner, db)
         return self._db[1]
 
     def _query(self, sql: str, parameters) -> list[tuple]:
