@@ -51,8 +51,8 @@ def _toc_slug(value: str, separator: str) -> str:
 TRIGGERS = {"backtick": "`", "arithmatex-inline": "$\\", "escape": "\\", "footnote": "[", "reference": "[",
             "link": "[", "image_link": "[", "image_reference": "[", "short_reference": "[",
             "short_image_ref": "[", "autolink": "<", "automail": "<", "html": "<", "entity": "&",
-            "em_strong": "*_", "linebreak": ("  \n",)}
-TRIGGER = re.compile(r"[`$\\\[<&*_]|  \n")
+            "em_strong": "*_", "delimiter": "~", "linebreak": ("  \n",)}
+TRIGGER = re.compile(r"[`$\\\[<&*_~]|  \n")
 
 
 def _triggered_inline(md):
@@ -112,11 +112,12 @@ def new_markdown(triggered: bool = True):
     md = markdown.Markdown(
         # each extension adds inline patterns run on every text node: only what authors need
         extensions=[
-            "tables", "footnotes", "attr_list", "md_in_html", "admonition", "toc",
-            "pymdownx.superfences", "pymdownx.tasklist", "pymdownx.arithmatex",
+            "tables", "footnotes", "attr_list", "md_in_html", "admonition", "toc", "def_list", "abbr",
+            "pymdownx.superfences", "pymdownx.tasklist", "pymdownx.arithmatex", "pymdownx.tilde",
         ],
         extension_configs={
-            "toc": {"slugify": _toc_slug, "toc_depth": "2-4", "permalink": "#", "permalink_class": "anchor",
+            # marker "": the theme shows the table of contents; searching every text for `[TOC]` cost 3%
+            "toc": {"slugify": _toc_slug, "toc_depth": "2-4", "permalink": "#", "permalink_class": "anchor", "marker": "",
                     "permalink_title": ""},
             "pymdownx.superfences": {"custom_fences": [
                 {"name": "*", "class": "highlight", "format": fence,

@@ -91,6 +91,23 @@ def test_md_in_html():
     assert div.find("a").attrs["href"] == "https://example.org"
 
 
+def test_strikethrough_definition_list_and_abbreviation():
+    # the README promises them (kramdown and GitHub authors use them)
+    t = tree("""\
+        ~~old~~ new, H~2~O
+
+        Batch
+        : the examples of one step
+
+        *[BN]: Batch Normalization
+
+        BN again
+    """)
+    assert t.find("del").text == "old" and t.find("sub").text == "2"
+    assert t.find("dt").text == "Batch" and t.find("dd").text == "the examples of one step"
+    assert t.find("abbr").attrs["title"] == "Batch Normalization"
+
+
 def test_task_list():
     doc = tree("""\
         - [x] écrire
@@ -291,7 +308,7 @@ def test_math_error_leaves_source_in_place():
 INLINE_MIX = """\
 Plain words only, then `code with $dollar` and $x_1$ and \\(y\\) and \\$5, a [link](http://a.b "t"),
 ![alt](i.png), [ref][r], [short], <http://auto.link>, <me@mail.org>, <b>raw</b>, &amp; &#233;,
-*em* **strong** _u_ __uu__ ***both***, a footnote[^n], a hard break  
+*em* **strong** _u_ __uu__ ***both***, ~~struck~~ H~2~O, a footnote[^n], a hard break  
 here, `` double `tick` ``, \\*not em\\*, **bold with `code` and $m$ inside**, [**nested** `c`](x.html).
 
 - item with *em* and [link](y)
@@ -309,7 +326,7 @@ here, `` double `tick` ``, \\*not em\\*, **bold with `code` and $m$ inside**, [*
 
 @pytest.mark.parametrize("doc", [
     INLINE_MIX,
-    *INLINE_MIX.split("\n\n")[0].split(", "), "_u_", "__uu__", "a  \nb",   # each construct alone, too
+    *INLINE_MIX.split("\n\n")[0].split(", "), "_u_", "__uu__", "~~s~~", "a  \nb",   # each construct alone, too
     *[p.read_text(encoding="utf-8") for p in sorted(REPO.glob("content/**/*.md"))],
 ], ids=lambda d: d[:20])
 def test_skipping_untriggered_inline_patterns_changes_nothing(doc):
