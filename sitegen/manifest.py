@@ -43,39 +43,38 @@ def input_fingerprint(root: Path, inputs: dict[str, bytes], options: Any) -> str
     return h.hexdigest()
 
 
-SCALARS = (str, int, float, bool, type(None), datetime)
-RECORDS = {"PostView": ("previous", "next"), "Page": ("post", "posts", "years", "children")}
+RECORD_FIELDS = {"previous", "next", "post", "posts", "years", "children"}   # fields holding views or pages
 
 
-def _signature(value: Any, memo: dict[int, Any]) -> Any:
-    """A hashable description of a page record. Each record object is summarized once by a digest
-    (the sitemap lists every page, and lists repeat post views), so the cost stays linear."""
-    if isinstance(value, SCALARS):
-        return value
-    if isinstance(value, (tuple, list)):
-        return tuple(_signature(v, memo) for v in value)
-    if isinstance(value, dict):
-        return tuple(sorted((str(k), _signature(v, memo)) for k, v in value.items()))
+def _signature(value: Any, memo: dict[int, str]) -> str:
+    """Digest of a page record (Page or PostView). Each record is summarized once, by identity
+    (the sitemap lists every page, and lists repeat post views), so the cost stays linear; the
+    records it holds stand in it by their digests. Everything else is a value whose repr is
+    deterministic (strings, numbers, dates, tuples, small frozen records, front matter dicts)."""
     known = memo.get(id(value))
     if known is None:
-        kind = type(value).__name__
-        if kind not in ("Page", "PostView"):
-            return repr(value)   # small records of scalars (toc entries, links, paginators)
+        body_by_key = bool(getattr(value, "body_key", ""))
         parts = []
         for name in value.__dataclass_fields__:
-            if name in ("load_html", "toc") and getattr(value, "body_key", ""):
+            if name in ("load_html", "toc") and body_by_key:
                 continue   # the body's render key stands for them, and is much cheaper to hash
             item = value.html if name == "load_html" else getattr(value, name)
-            if name in RECORDS.get(kind, ()):   # fields holding views or pages: by their digests
-                item = _signature(item, memo)
-            parts.append(item if isinstance(item, str) else repr(item))
-        known = memo[id(value)] = digest("\x00".join(parts))
+            parts.append(_records(item, memo) if name in RECORD_FIELDS else item)
+        known = memo[id(value)] = digest(repr(parts))
     return known
+
+
+def _records(item: Any, memo: dict[int, str]) -> Any:
+    if item is None or isinstance(item, int):
+        return item   # years: (year, views)
+    if isinstance(item, (tuple, list)):
+        return tuple(_records(v, memo) for v in item)
+    return _signature(item, memo)
 
 
 def page_key(theme: str, page: Any, memo: dict[int, str]) -> str:
     """Key of a page's bytes: the theme (templates, strings, config) and the page record."""
-    return digest(theme + repr(_signature(page, memo)))
+    return digest(theme + _signature(page, memo))
 
 
 def _stat(path: Path) -> tuple[int, int] | None:
