@@ -8,6 +8,7 @@ math, script, style or kbd elements, nor URLs, nor text marked as another langua
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 # URLs and character references are left exactly as written
@@ -58,15 +59,19 @@ MARKED_TEXT_NODE = re.compile(r"(?:^|(?<=>))[^<;:!?«»]*[;:!?«»][^<]*")
 def _element_end(html_text: str, opening: re.Match) -> int:
     """Where the element opened by `opening` ends, nested elements of its name included
     (the end of the text when it is never closed)."""
-    name = opening.group(1) or opening.group(2)
     depth = 1
-    for tag in re.finditer(rf"<(/?){name}\b[^>]*>", html_text[opening.end():], re.I):
+    for tag in _tags_named(opening.group(1) or opening.group(2)).finditer(html_text, opening.end()):
         if tag.group(0).endswith("/>"):
             continue
         depth += -1 if tag.group(1) else 1
         if depth == 0:
-            return opening.end() + tag.end()
+            return tag.end()
     return len(html_text)
+
+
+@lru_cache(maxsize=64)
+def _tags_named(name: str) -> re.Pattern:
+    return re.compile(rf"<(/?){re.escape(name)}\b[^>]*>", re.I)
 
 
 def _fix_nodes(fragment: str) -> str:
