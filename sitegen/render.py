@@ -62,7 +62,7 @@ def prepare(pb: PostBlocks, execution: ExecutionReport, config: SiteConfig, t, u
 
 
 def _render(_: None, request: RenderRequest) -> tuple[Rendered, str]:
-    """One body rendered, with its cache entry (made here, in the workers, in parallel)."""
+    """One body rendered, with the summary its cache entry stores (made here, in parallel)."""
     from .render_cache import encode
 
     rendered = render(request.text, request.lang, request.blocks, request.separator)
@@ -70,7 +70,7 @@ def _render(_: None, request: RenderRequest) -> tuple[Rendered, str]:
 
 
 def render_many(requests: list[RenderRequest], jobs: int) -> list[tuple[Rendered, str]]:
-    """(rendered body, cache entry) of each request, over the cores when there is enough work."""
+    """(rendered body, cache summary) of each request, over the cores when there is enough work."""
     return pool_map(_render, requests, jobs)
 
 

@@ -64,7 +64,7 @@ class RenderCache:
         for i, (body, _) in zip(missing, rendered):
             results[i] = body
             self.bodies[keys[i]] = body.html
-        self._write({keys[i]: entry for i, (_, entry) in zip(missing, rendered)}, set(keys))
+        self._write({keys[i]: (summary, body.html) for i, (body, summary) in zip(missing, rendered)}, set(keys))
         # what serve keeps in memory is what the last build used
         self.memory = dict(zip(keys, results))
         self.bodies = {k: self.bodies[k] for k in keys if k in self.bodies}
@@ -172,10 +172,10 @@ class RenderCache:
         self.pages_used = set()
 
 
-def encode(rendered: Rendered) -> tuple[str, str]:
-    """The cache entry of a rendered body: (summary, html). Made in the render workers, in parallel."""
+def encode(rendered: Rendered) -> str:
+    """The summary stored beside a rendered body's HTML. Made in the render workers, in parallel."""
     summary = {**asdict(rendered), "html": "", "toc": [list(asdict(e).values()) for e in rendered.toc]}
-    return json.dumps(summary, ensure_ascii=False), rendered.html
+    return json.dumps(summary, ensure_ascii=False)
 
 
 def _decode(summary: str) -> Rendered | None:

@@ -33,8 +33,8 @@ def renders(monkeypatch) -> list[int]:
 
 def test_entry_round_trip():
     rendered = Rendered("<p>é</p>", (TocEntry(2, "a", "A : b"),), "<p>é</p>", 1, ((3, "bad math"),), ("x.png",))
-    summary, html = encode(rendered)
-    assert html == "<p>é</p>" and '"html": ""' in summary
+    summary = encode(rendered)
+    assert '"html": ""' in summary
     assert render_cache._decode(summary) == replace(rendered, html="")
 
 
