@@ -284,7 +284,9 @@ class DevServer:
         self.say = say
         self.complain = complain or (lambda text: print(text, file=sys.stderr, flush=True))
         self.state = LiveState()
-        self.debouncer = Debouncer(quiet=quiet)
+        # an editor's save ends with a close or a rename: then 5 ms of quiet are enough to merge the
+        # rest of a burst; a file still being written waits `quiet`
+        self.debouncer = Debouncer(quiet=quiet, settled=min(quiet, 0.005))
         self.watcher = Watcher(root, self.debouncer.add) if watch else None
         self.httpd: DevHTTPServer | None = None
         self._thread: threading.Thread | None = None

@@ -63,19 +63,24 @@ class Debouncer:
     """Collects changes from any thread; `next_batch()` hands them over once `quiet` seconds passed
     without a new one (or `longest` seconds after the first, so a never-ending stream still builds)."""
 
-    def __init__(self, quiet: float = 0.05, longest: float = 1.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, quiet: float = 0.05, longest: float = 1.0, clock: Callable[[], float] = time.monotonic,
+                 settled: float | None = None):
         self.quiet, self.longest, self.clock = quiet, longest, clock
+        self.settled = quiet if settled is None else settled
         self._cond = threading.Condition()
         self._pending: dict[str, ChangeKind] = {}
         self._first = self._last = 0.0
+        self._wait = quiet
 
-    def add(self, kind: ChangeKind, path: str) -> None:
+    def add(self, kind: ChangeKind, path: str, settled: bool = False) -> None:
+        """`settled`: the change is complete (a file closed after writing, or renamed into place),
+        so the batch is due after the shorter `settled` quiet, unless more changes follow."""
         with self._cond:
             now = self.clock()
             if not self._pending:
                 self._first = now
             self._pending[path] = kind
-            self._last = now
+            self._last, self._wait = now, self.settled if settled else self.quiet
             self._cond.notify_all()
 
     def next_batch(self, timeout: float | None = None) -> dict[str, ChangeKind] | None:
@@ -86,7 +91,7 @@ class Debouncer:
                 now = self.clock()
                 wait = None
                 if self._pending:
-                    due = min(self._last + self.quiet, self._first + self.longest)
+                    due = min(self._last + self._wait, self._first + self.longest)
                     if now >= due:
                         batch, self._pending = self._pending, {}
                         return batch
@@ -113,10 +118,10 @@ def _change_events() -> list:
 
 
 class Watcher:
-    """watchdog → classify → `on_change(kind, relpath)`. Watches content/, templates/, static/,
+    """watchdog → classify → `on_change(kind, relpath, settled)`. Watches content/, templates/, static/,
     code_samples/ and i18n/ recursively and the project folder itself (for site.yaml), nothing else."""
 
-    def __init__(self, root: Path, on_change: Callable[[ChangeKind, str], None]):
+    def __init__(self, root: Path, on_change: Callable[[ChangeKind, str, bool], None]):
         from watchdog.events import FileSystemEventHandler
         from watchdog.observers import Observer
 
@@ -156,7 +161,7 @@ class Watcher:
             rel = Path(path).relative_to(self.root).as_posix()
             if event.is_directory and rel in FOLDERS and event.event_type in ("created", "moved"):
                 self._watch(rel)                # a watched folder appeared after start
-            self.on_change(kind, rel)
+            self.on_change(kind, rel, event.event_type in ("closed", "moved") and not event.is_directory)
 
     def stop(self) -> None:
         self.observer.stop()

@@ -103,6 +103,25 @@ def test_debouncer_gives_up_waiting_for_quiet_after_longest():
     assert batch is not None and len(batch) == 20
 
 
+def test_a_settled_change_needs_only_the_short_quiet():
+    clock = [0.0]
+    debouncer = Debouncer(quiet=0.1, longest=1.0, clock=lambda: clock[0], settled=0.005)
+    debouncer.add(ChangeKind.CONTENT, "content/a.md")                 # being written
+    clock[0] = 0.002
+    debouncer.add(ChangeKind.CONTENT, "content/a.md", settled=True)   # closed after writing
+    clock[0] = 0.008                                                  # well before the 0.1 s quiet
+    assert debouncer.next_batch(timeout=0) == {"content/a.md": ChangeKind.CONTENT}
+
+
+def test_a_change_after_a_settled_one_waits_the_full_quiet_again():
+    debouncer = Debouncer(quiet=0.3, longest=10, settled=0.005)
+    started = time.monotonic()
+    debouncer.add(ChangeKind.CONTENT, "content/a.md", settled=True)
+    debouncer.add(ChangeKind.CONTENT, "content/b.md")                 # the burst goes on
+    assert debouncer.next_batch(timeout=10) == {"content/a.md": ChangeKind.CONTENT, "content/b.md": ChangeKind.CONTENT}
+    assert time.monotonic() - started >= 0.3
+
+
 def test_debouncer_times_out_empty():
     assert Debouncer().next_batch(timeout=0.01) is None
 
@@ -171,3 +190,19 @@ def test_watcher_picks_up_a_watched_folder_created_later(tmp_path):
         assert batch == {"static/site.css": ChangeKind.STATIC}
     finally:
         watcher.stop()
+
+
+def test_watcher_marks_a_write_that_ended_as_settled(tmp_path):
+    root = _site(tmp_path)
+    seen: list[tuple[str, bool]] = []
+    watcher = Watcher(root, lambda kind, rel, settled: seen.append((rel, settled)))
+    watcher.start()
+    try:
+        (root / "content/posts/fr/2021-01-01-x.md").write_text("---\ntitle: x\n---\n")
+        deadline = time.monotonic() + 5
+        while ("content/posts/fr/2021-01-01-x.md", True) not in seen and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        watcher.stop()
+    assert ("content/posts/fr/2021-01-01-x.md", True) in seen        # closed after writing
+    assert seen[0] == ("content/posts/fr/2021-01-01-x.md", False)    # created or modified: not yet
