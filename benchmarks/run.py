@@ -6,13 +6,15 @@
 Measures, each as the median of --runs whole processes (wall time, peak memory):
   cold      empty cache and output folder
   nothing   rebuild with nothing changed
-  edit      rebuild after appending a sentence to one post (a different post each run)
+  edit      rebuild after appending a sentence to one post (a different post each round)
 and, with --serve, the edit-to-served latency under `site.py serve` (benchmarks/serve_latency.py);
 with --scale K, a cold build of K times the corpus (cost should grow linearly).
 When `hugo`, `pelican` or `mkdocs` are on PATH, the same corpus is built by them in the same
 run (full build; rebuild with nothing changed; MkDocs `--dirty` after the same edit) and the
-table prints our time divided by theirs. The machine is shared and noisy: compare ratios
-measured in one run, not absolute seconds across runs.
+table prints our time divided by theirs. The machine is shared and its speed drifts by tens of
+percent within minutes, so the tools take turns: each round builds with every tool in a row, and
+a ratio is the median over rounds of our time divided by theirs in the same round. Compare
+ratios, not absolute seconds across runs.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -52,16 +55,37 @@ def edit(path: Path, run: int) -> None:
         handle.write(f"\nEdited paragraph number {run}.\n")
 
 
-def ours(site: Path, runs: int, posts: int) -> dict[str, tuple[float, float]]:
-    build = [sys.executable, str(REPO / "site.py"), "--root", str(site), "build", "-q"]
-    results = {"cold": cold(build, site, ("_site", ".cache"), runs)}
-    results["nothing"] = median([timed(build, site) for _ in range(runs)])
-    samples = []
+@dataclass
+class Tool:
+    name: str
+    site: Path
+    build: list[str]                       # a build; cold after `outputs` are removed
+    outputs: tuple[str, ...]
+    rebuild: list[str] | None = None       # the rebuild with nothing changed (default: `build`)
+    posts: Path | None = None              # where the edited French posts are, if it rebuilds after an edit
+    samples: dict[str, list[tuple[float, float]]] = field(default_factory=lambda: {"cold": [], "nothing": [], "edit": []})
+
+
+def rounds(tools: list[Tool], runs: int, posts: int) -> None:
+    """Each measure, round after round, every tool in turn (see the module docstring)."""
     for run in range(runs):
-        edit(site / "content/posts/fr" / post_name(run * 7 % posts, "fr"), run)
-        samples.append(timed(build, site))
-    results["edit"] = median(samples)
-    return results
+        for tool in tools:
+            for folder in tool.outputs:
+                shutil.rmtree(tool.site / folder, ignore_errors=True)
+            tool.samples["cold"].append(timed(tool.build, tool.site))
+    for run in range(runs):
+        for tool in tools:
+            tool.samples["nothing"].append(timed(tool.rebuild or tool.build, tool.site))
+    for run in range(runs):
+        for tool in tools:
+            if tool.posts is not None:
+                edit(tool.posts / post_name(run * 7 % posts, "fr"), run)
+                tool.samples["edit"].append(timed(tool.rebuild or tool.build, tool.site))
+
+
+def ratio(ours: list[tuple[float, float]], theirs: list[tuple[float, float]]) -> float:
+    """Median over rounds of ours ÷ theirs, each pair measured side by side."""
+    return statistics.median(a / b for (a, _), (b, _) in zip(ours, theirs))
 
 
 def hugo_site(corpus: Path, dest: Path) -> Path:
@@ -108,38 +132,19 @@ def mkdocs_site(corpus: Path, dest: Path) -> Path:
     return dest
 
 
-def cold(command: list[str], site: Path, outputs: tuple[str, ...], runs: int) -> tuple[float, float]:
-    """Median of builds from scratch: the output and cache folders removed before each."""
-    samples = []
-    for _ in range(runs):
-        for folder in outputs:
-            shutil.rmtree(site / folder, ignore_errors=True)
-        samples.append(timed(command, site))
-    return median(samples)
-
-
-def peers(corpus: Path, work: Path, runs: int, posts: int) -> dict[str, dict[str, tuple[float, float]]]:
-    found: dict[str, dict[str, tuple[float, float]]] = {}
-    if shutil.which("hugo"):
-        site = hugo_site(corpus, work / "hugo")
-        cmd = ["hugo", "--quiet", "--destination", "public"]
-        found["hugo"] = {"cold": cold(cmd, site, ("public",), runs),
-                         "nothing": median([timed(cmd, site) for _ in range(runs)])}
-    if shutil.which("pelican"):
-        site = pelican_site(corpus, work / "pelican")
-        cmd = ["pelican", "-q", "content", "-o", "output", "-s", "pelicanconf.py"]
-        found["pelican"] = {"cold": cold(cmd, site, ("output", "cache"), runs),
-                            "nothing": median([timed(cmd, site) for _ in range(runs)])}
-    if shutil.which("mkdocs"):
-        site = mkdocs_site(corpus, work / "mkdocs")
-        full = cold(["mkdocs", "build", "-q"], site, ("site",), runs)
-        dirty = ["mkdocs", "build", "-q", "--dirty"]
-        nothing = median([timed(dirty, site) for _ in range(runs)])
-        samples = []
-        for run in range(runs):
-            edit(site / "docs/fr" / post_name(run * 7 % posts, "fr"), run)
-            samples.append(timed(dirty, site))
-        found["mkdocs"] = {"cold": full, "nothing": nothing, "edit": median(samples)}
+def tools(corpus: Path, pristine: Path, work: Path, peers: bool) -> list[Tool]:
+    found = [Tool("sitegen", corpus, [sys.executable, str(REPO / "site.py"), "--root", str(corpus), "build", "-q"],
+                  ("_site", ".cache"), posts=corpus / "content/posts/fr")]
+    if peers and shutil.which("hugo"):
+        found.append(Tool("hugo", hugo_site(pristine, work / "hugo"), ["hugo", "--quiet", "--destination", "public"],
+                          ("public",)))
+    if peers and shutil.which("pelican"):
+        found.append(Tool("pelican", pelican_site(pristine, work / "pelican"),
+                          ["pelican", "-q", "content", "-o", "output", "-s", "pelicanconf.py"], ("output", "cache")))
+    if peers and shutil.which("mkdocs"):
+        site = mkdocs_site(pristine, work / "mkdocs")
+        found.append(Tool("mkdocs", site, ["mkdocs", "build", "-q"], ("site",),
+                          rebuild=["mkdocs", "build", "-q", "--dirty"], posts=site / "docs/fr"))
     return found
 
 
@@ -155,26 +160,30 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sitegen-bench-") as tmp:
         work = Path(tmp)
         corpus = write_corpus(work / "corpus", args.posts)
-        print(f"corpus: {2 * args.posts} posts ({args.posts} per language), {args.runs} runs per measure")
-        mine = ours(corpus, args.runs, args.posts)
-        others = {} if args.no_peers else peers(write_corpus(work / "pristine", args.posts), work, args.runs, args.posts)
-        print(f"\n{'':10}{'sitegen':>18}" + "".join(f"{name:>18}" for name in others))
+        print(f"corpus: {2 * args.posts} posts ({args.posts} per language), {args.runs} rounds per measure")
+        mine, *others = everyone = tools(corpus, write_corpus(work / "pristine", args.posts), work, not args.no_peers)
+        rounds(everyone, args.runs, args.posts)
+        print(f"\n{'':10}{'sitegen':>18}" + "".join(f"{tool.name:>18}" for tool in others))
         for measure in ("cold", "nothing", "edit"):
-            row = f"{measure:10}{mine[measure][0]:>9.2f}s {mine[measure][1]:>5.0f}MiB"
-            for name, results in others.items():
-                if measure in results:
-                    theirs = results[measure]
-                    row += f"{theirs[0]:>8.2f}s ×{mine[measure][0] / theirs[0]:<6.2f}  "
+            seconds, memory = median(mine.samples[measure])
+            row = f"{measure:10}{seconds:>9.2f}s {memory:>5.0f}MiB"
+            for tool in others:
+                if tool.samples[measure]:
+                    theirs = median(tool.samples[measure])[0]
+                    row += f"{theirs:>8.2f}s ×{ratio(mine.samples[measure], tool.samples[measure]):<6.2f}  "
                 else:
                     row += f"{'—':>18}"
             print(row)
         if others:
-            print("(×: sitegen's time divided by the peer's; below 1 is faster. MkDocs rebuilds use --dirty.)")
+            print("(×: median over rounds of sitegen's time divided by the peer's in the same round; below 1 is\n"
+                  " faster. MkDocs rebuilds use --dirty.)")
         if args.scale:
             big = write_corpus(work / "big", args.posts * args.scale)
+            shutil.rmtree(corpus / "_site"), shutil.rmtree(corpus / ".cache")
+            base, _ = timed(mine.build, corpus)   # right before the big one: the same machine speed
             seconds, memory = timed([sys.executable, str(REPO / "site.py"), "--root", str(big), "build", "-q"], big)
-            ratio = seconds / mine["cold"][0]
-            print(f"\nscale ×{args.scale}: cold build {seconds:.2f}s ({memory:.0f} MiB) = {ratio:.2f}× the base corpus")
+            print(f"\nscale ×{args.scale}: cold build {seconds:.2f}s ({memory:.0f} MiB) = {seconds / base:.2f}× "
+                  f"the base corpus built just before ({base:.2f}s)")
         if args.serve:
             subprocess.run([sys.executable, str(HERE / "serve_latency.py"), "--site", str(corpus), "-n", "15"], check=True)
 
