@@ -15,14 +15,15 @@ from pathlib import Path
 from typing import Callable
 
 from .blocks import parse_blocks
-from .cache import digest
+from .cache import digest, installed_versions
 from .highlight import pygments_css
 from .config import SiteConfig, load_config
-from .content import FrontMatterMemo, Post, discover, is_visible, parse_remembered, read_inputs
+from .content import FRONT_MATTER, Post, discover, is_visible, parse_remembered, read_inputs, split_front_matter
 from .errors import Problem, SiteError, error, errors_only, warning
-from .i18n import load_strings, translation_groups
+from .i18n import DATES, load_strings, translation_groups
 from .liquid import LiquidContext, render_liquid
 from .manifest import Manifest, input_fingerprint, page_key
+from .memo import PersistentMemo
 from .output import OutputTree, Staged, WriteReport, check_output_dir, discard, write_tree
 from .output import stage as stage_file
 from .pages import build_pages, make_view, output_path, sitemap_page, url_of
@@ -180,7 +181,9 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
             renderer = cache.renderer(theme, lambda: Renderer(root / "templates", config, strings, site))
             problems += renderer.check({template_name(p.template) for p in pages})
             stage.stop_on_errors()
+            dates = PersistentMemo(root / ".cache" / "dates.pickle", installed_versions(("Babel",))["Babel"], DATES)
             render_pages(pages, theme, renderer, cache, manifest, out, tree, problems, options.jobs, staged)
+            dates.save()
 
         with stage("assets") as problems:
             add_static(root / "static", tree, problems)
@@ -243,7 +246,9 @@ def read_posts(root: Path, inputs: dict[str, bytes], config: SiteConfig, options
     """Visible posts, and when the next future-dated one comes due (the build's output changes then)."""
     sources, found = discover(root, config.languages, inputs)
     problems += found
-    memo = FrontMatterMemo(root / ".cache" / "front-matter.pickle")   # YAML parsed by earlier runs
+    import yaml
+
+    memo = PersistentMemo(root / ".cache" / "front-matter.pickle", f"1/{yaml.__version__}", FRONT_MATTER)
     posts, due = [], []
     for source in sources:
         post, post_problems = parse_remembered(source)
@@ -252,7 +257,9 @@ def read_posts(root: Path, inputs: dict[str, bytes], config: SiteConfig, options
             posts.append(post)
         elif post is not None and post.is_post and post.date and post.date > now:
             due.append(post.date)
-    memo.save(sources)
+    if memo.grew:
+        current = {split_front_matter(s.text)[0] for s in sources}
+        memo.save(keep=current.__contains__)   # the file stays the size of the site
     return posts, min(due, default=None)
 
 

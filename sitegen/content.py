@@ -1,7 +1,7 @@
 """Sources → Posts: reading the inputs, Jekyll file-naming rules, front matter split and typed.
 
-`read_inputs()` and `FrontMatterMemo` are all that touches the filesystem here: every input
-file is read once per build, and its bytes serve both the build's fingerprint and `discover()`.
+`read_inputs()` is the only function here that touches the filesystem: every input file is
+read once per build, and its bytes serve both the build's fingerprint and `discover()`.
 `parse_source()` turns the text of one file into a typed `Post` or a list of located problems.
 """
 from __future__ import annotations
@@ -207,8 +207,8 @@ def _words(value: Any) -> tuple[str, ...] | None:
     return None
 
 
-# YAML front matter already parsed, by its text: the build keeps it in .cache between runs, as
-# YAML is more than half of parsing a post. Values are only read, never changed, so they are shared.
+# YAML front matter already parsed, by its text: the build keeps it in .cache between runs (memo.py),
+# as YAML is more than half of parsing a post. Values are only read, never changed, so they are shared.
 FRONT_MATTER: dict[str, Any] = {}
 
 
@@ -216,40 +216,6 @@ def load_front_matter(text: str) -> Any:
     if text not in FRONT_MATTER:
         FRONT_MATTER[text] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return FRONT_MATTER[text]
-
-
-class FrontMatterMemo:
-    """FRONT_MATTER kept in a file between runs. A cache: unreadable, or from another PyYAML, is empty."""
-
-    def __init__(self, path: Path):
-        import pickle
-
-        self.path, self.version = path, f"1/{yaml.__version__}"
-        if not FRONT_MATTER:
-            try:
-                version, data = pickle.loads(path.read_bytes())
-                if version == self.version:
-                    FRONT_MATTER.update(data)
-            except Exception:   # absent, truncated, foreign: parse again
-                pass
-        self.known = len(FRONT_MATTER)
-
-    def save(self, sources: list[Source]) -> None:
-        """Write the front matter of `sources` when this run parsed some anew (the file stays the
-        size of the site)."""
-        if len(FRONT_MATTER) == self.known:
-            return
-        import pickle
-        import tempfile
-
-        texts = (split_front_matter(s.text)[0] for s in sources)
-        kept = {text: FRONT_MATTER[text] for text in texts if text in FRONT_MATTER}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((self.version, kept), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
-        self.known = len(FRONT_MATTER)
 
 
 def parse_source(source: Source) -> tuple[Post | None, list[Problem]]:

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from .config import SiteConfig
 from .errors import Problem, SiteError, error
-from .i18n import Strings, format_date
+from .i18n import DATES, Strings, format_date, take_fresh_dates
 from .pages import Page
 from .parallel import pool_map
 
@@ -135,17 +135,22 @@ class Renderer:
         return error(where, line, f"{type(exc).__name__}: {message} (while rendering {page.url})")
 
 
-def _render_page(inherited: tuple[Renderer, list[Page], Callable | None], index: int) -> tuple[bytes | Problem, Any]:
+def _render_page(inherited: tuple[Renderer, list[Page], Callable | None], index: int) -> tuple[bytes | Problem, Any, list]:
     renderer, pages, then = inherited
     try:
         data = renderer.render(pages[index])
     except SiteError as failure:
-        return failure.problems[0], None
-    return data, then(index, data) if then else None
+        return failure.problems[0], None, take_fresh_dates()
+    return data, then(index, data) if then else None, take_fresh_dates()
 
 
 def render_all(renderer: Renderer, pages: list[Page], jobs: int = 0,
                then: Callable[[int, bytes], Any] | None = None) -> list[tuple[bytes | Problem, Any]]:
     """Each page's bytes (or the problem that stopped it), over the cores when there are many,
-    with what `then(index, bytes)` returned: it runs where the page was rendered."""
-    return pool_map(_render_page, range(len(pages)), jobs, inherited=(renderer, pages, then))
+    with what `then(index, bytes)` returned: it runs where the page was rendered. Dates the
+    workers formatted join this process's memo (i18n.DATES), which the build keeps."""
+    results = []
+    for result, after, dates in pool_map(_render_page, range(len(pages)), jobs, inherited=(renderer, pages, then)):
+        DATES.update(dates)
+        results.append((result, after))
+    return results

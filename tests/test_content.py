@@ -7,8 +7,7 @@ import pytest
 
 import sitegen.content as content
 from sitegen.content import (
-    FrontMatterMemo, Source, discover, is_visible, parse_date, parse_post_name, parse_source, slugify,
-    split_front_matter,
+    Source, discover, is_visible, parse_date, parse_post_name, parse_source, slugify, split_front_matter,
 )
 
 RULE = "YYYY-MM-DD-slug"
@@ -394,48 +393,20 @@ def test_discover(tmp_path):
     assert any("UTF-8" in p.message for p in problems)
 
 
-# --- FrontMatterMemo: parsed YAML kept between runs ----------------------------------------------
+# --- FRONT_MATTER: parsed YAML remembered by its text (kept between runs by memo.py) -------------
 
 @pytest.fixture
 def empty_memo(monkeypatch):
     monkeypatch.setattr(content, "FRONT_MATTER", {})
-    return content
 
 
-def test_front_matter_memo_round_trip(tmp_path, empty_memo, monkeypatch):
-    path = tmp_path / "front-matter.pickle"
-    sources = [Source(f"content/posts/fr/2021-04-0{i}-x.md", "post", "fr", f"---\ntitle: T{i}\n---\nB\n") for i in (1, 2)]
-    memo = FrontMatterMemo(path)
-    assert [parse_source(s)[0].front.title for s in sources] == ["T1", "T2"]
-    memo.save(sources)
-    monkeypatch.setattr(content, "FRONT_MATTER", {})
-    FrontMatterMemo(path)
-    assert content.FRONT_MATTER == {"title: T1\n": {"title": "T1"}, "title: T2\n": {"title": "T2"}}
+def test_front_matter_is_parsed_once_per_text(empty_memo, monkeypatch):
+    sources = [Source(f"content/posts/fr/2021-04-0{i}-x.md", "post", "fr", "---\ntitle: T\n---\nB\n") for i in (1, 2)]
     calls = []
-    monkeypatch.setattr(content.yaml, "load", lambda *a, **k: calls.append(a) or {})
-    assert [parse_source(s)[0].front.title for s in sources] == ["T1", "T2"] and calls == []   # no YAML parsed
-
-
-def test_front_matter_memo_keeps_only_current_sources(tmp_path, empty_memo, monkeypatch):
-    path = tmp_path / "front-matter.pickle"
-    old = Source("content/posts/fr/2021-04-01-x.md", "post", "fr", "---\ntitle: Old\n---\n")
-    new = Source("content/posts/fr/2021-04-01-x.md", "post", "fr", "---\ntitle: New\n---\n")
-    memo = FrontMatterMemo(path)
-    parse_source(old), parse_source(new)
-    memo.save([new])
-    monkeypatch.setattr(content, "FRONT_MATTER", {})
-    FrontMatterMemo(path)
-    assert content.FRONT_MATTER == {"title: New\n": {"title": "New"}}
-
-
-@pytest.mark.parametrize("damage", [b"", b"garbage", b"\x80\x05K\x01."])
-def test_unreadable_front_matter_memo_is_ignored(tmp_path, empty_memo, damage):
-    path = tmp_path / "front-matter.pickle"
-    path.write_bytes(damage)
-    FrontMatterMemo(path)
-    assert content.FRONT_MATTER == {}
-    post, problems = parse_source(Source("content/posts/fr/2021-04-01-x.md", "post", "fr", "---\ntitle: A\n---\n"))
-    assert problems == [] and post.front.title == "A"
+    real = content.yaml.load
+    monkeypatch.setattr(content.yaml, "load", lambda *a, **k: calls.append(a) or real(*a, **k))
+    assert [parse_source(s)[0].front.title for s in sources] == ["T", "T"]
+    assert len(calls) == 1 and content.FRONT_MATTER == {"title: T\n": {"title": "T"}}
 
 
 def test_bad_yaml_is_not_remembered(empty_memo):
