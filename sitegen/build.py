@@ -16,13 +16,14 @@ from typing import Callable
 
 from .blocks import parse_blocks
 from .cache import digest, installed_versions
-from .highlight import pygments_css
+from .highlight import HIGHLIGHTED, pygments_css
 from .config import SiteConfig, load_config
 from .content import FRONT_MATTER, Post, discover, is_visible, parse_remembered, read_inputs, split_front_matter
 from .errors import Problem, SiteError, error, errors_only, warning
 from .i18n import DATES, load_strings, translation_groups
 from .liquid import LiquidContext, render_liquid
 from .manifest import Manifest, input_fingerprint, page_key
+from .math import MATHML
 from .memo import PersistentMemo
 from .output import OutputTree, Staged, WriteReport, check_output_dir, discard, write_tree
 from .output import stage as stage_file
@@ -152,7 +153,11 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
     tree = OutputTree()
     with stage("render") as problems:
         prepared = [prepare(parsed[p.path], execution, config, strings[p.lang], urls[p.path]) for p in posts]
+        fragments = [PersistentMemo(root / ".cache" / f"{name}.pickle", cache.versions, memo.table)
+                     for name, memo in (("highlighted", HIGHLIGHTED), ("mathml", MATHML))]
         keys, bodies = cache.render_all([p.request for p in prepared], options.jobs)
+        for memo in fragments:
+            memo.save()
         views = []
         for post, prep, rendered, body_key in zip(posts, prepared, bodies, keys):
             problems += list(prep.problems) + post_problems(post, rendered)
@@ -181,7 +186,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
             renderer = cache.renderer(theme, lambda: Renderer(root / "templates", config, strings, site))
             problems += renderer.check({template_name(p.template) for p in pages})
             stage.stop_on_errors()
-            dates = PersistentMemo(root / ".cache" / "dates.pickle", installed_versions(("Babel",))["Babel"], DATES)
+            dates = PersistentMemo(root / ".cache" / "dates.pickle", installed_versions(("Babel",))["Babel"], DATES.table)
             render_pages(pages, theme, renderer, cache, manifest, out, tree, problems, options.jobs, staged)
             dates.save()
 

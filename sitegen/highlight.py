@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .memo import Memo
+
 
 @lru_cache(maxsize=64)
 def _lexer(lang: str):
@@ -25,11 +27,16 @@ def _formatter(linenos: bool):
     return HtmlFormatter(cssclass="highlight", wrapcode=True, linenos="table" if linenos else False)
 
 
-@lru_cache(maxsize=8192)
-def highlight(code: str, lang: str = "python", linenos: bool = False) -> str:
-    from pygments import highlight as pygmentize
+HIGHLIGHTED = Memo()   # kept in .cache between runs by the build (memo.py)
 
-    return pygmentize(code.strip("\n") + "\n", _lexer(lang.lower()), _formatter(linenos))
+
+def highlight(code: str, lang: str = "python", linenos: bool = False) -> str:
+    def pygmentize() -> str:
+        from pygments import highlight as pygments_highlight
+
+        return pygments_highlight(code.strip("\n") + "\n", _lexer(lang.lower()), _formatter(linenos))
+
+    return HIGHLIGHTED.get((code, lang, linenos), pygmentize)
 
 
 def fence(source: str, language: str, class_name: str, options: dict, md, **kwargs) -> str:

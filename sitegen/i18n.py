@@ -6,7 +6,7 @@ naming the key and the language, so no page ever shows a raw key.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
@@ -14,6 +14,7 @@ import yaml
 
 from .content import Post
 from .errors import Problem, error
+from .memo import Memo
 
 
 @dataclass(frozen=True)
@@ -61,27 +62,18 @@ def load_strings(root: Path, languages: tuple[str, ...]) -> tuple[dict[str, Stri
 
 # Dates already formatted: every list page shows its posts' dates (thousands of calls, few
 # distinct), and the build keeps them in .cache between runs (memo.py): loading Babel's locale
-# data is ~80 ms of an edit rebuild. FRESH_DATES: those formatted by this process, which template
-# workers hand back to the build.
-DATES: dict[tuple[date, str, str], str] = {}
-FRESH_DATES: list[tuple[tuple[date, str, str], str]] = []
+# data is ~80 ms of an edit rebuild.
+DATES = Memo()
 
 
 def format_date(when: datetime, lang: str, fmt: str = "long") -> str:
     """« 5 avril 2021 », "April 5, 2021"."""
-    key = (when.date(), lang, fmt)
-    if key not in DATES:
+    def babel() -> str:
         from babel.dates import format_date as babel_format  # Babel's locale data loads on first use
 
-        DATES[key] = babel_format(key[0], format=fmt, locale=lang)
-        FRESH_DATES.append((key, DATES[key]))
-    return DATES[key]
+        return babel_format(when.date(), format=fmt, locale=lang)
 
-
-def take_fresh_dates() -> list[tuple[tuple[date, str, str], str]]:
-    fresh = FRESH_DATES[:]
-    FRESH_DATES.clear()
-    return fresh
+    return DATES.get((when.date(), lang, fmt), babel)
 
 
 def translation_groups(posts: Iterable[Post]) -> tuple[dict[str, dict[str, Post]], list[Problem]]:

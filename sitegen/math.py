@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
+
+from .memo import Memo
 
 WRAPPED = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
 UNSUPPORTED = {
@@ -47,8 +48,14 @@ def _bold_italic(symbols: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=4096)
+MATHML = Memo()   # kept in .cache between runs by the build (memo.py)
+
+
 def to_mathml(latex: str, display: bool) -> str:
+    return MATHML.get((latex, display), lambda: _convert(latex, display))
+
+
+def _convert(latex: str, display: bool) -> str:
     """One expression (without delimiters) → a <math> element; MathError on bad or unsupported input."""
     for construct, hint in UNSUPPORTED.items():
         if re.search(re.escape(construct) + r"(?![a-zA-Z])", latex):

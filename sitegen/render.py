@@ -11,7 +11,9 @@ from .cache import digest
 from .config import SiteConfig
 from .content import Post
 from .errors import Problem, error, warning
+from .highlight import HIGHLIGHTED
 from .markdown import Rendered, render
+from .math import MATHML
 from .pages import Download, output_path
 from .parallel import pool_map
 from .sessions import ExecutionReport, PostBlocks, result_for
@@ -61,17 +63,23 @@ def prepare(pb: PostBlocks, execution: ExecutionReport, config: SiteConfig, t, u
     return PreparedPost(request, tuple(files), downloads, tuple(problems))
 
 
-def _render(_: None, request: RenderRequest) -> tuple[Rendered, str]:
-    """One body rendered, with the summary its cache entry stores (made here, in parallel)."""
+def _render(_: None, request: RenderRequest) -> tuple[Rendered, str, tuple[list, list]]:
+    """One body rendered, with the summary its cache entry stores (made here, in parallel), and the
+    code highlighted and the math converted here for the first time (the build keeps them)."""
     from .render_cache import encode
 
     rendered = render(request.text, request.lang, request.blocks, request.separator)
-    return rendered, encode(rendered)
+    return rendered, encode(rendered), (HIGHLIGHTED.take_fresh(), MATHML.take_fresh())
 
 
 def render_many(requests: list[RenderRequest], jobs: int) -> list[tuple[Rendered, str]]:
     """(rendered body, cache summary) of each request, over the cores when there is enough work."""
-    return pool_map(_render, requests, jobs)
+    results = []
+    for rendered, summary, (highlighted, mathml) in pool_map(_render, requests, jobs):
+        HIGHLIGHTED.table.update(highlighted)
+        MATHML.table.update(mathml)
+        results.append((rendered, summary))
+    return results
 
 
 def post_problems(post: Post, rendered: Rendered) -> list[Problem]:

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from .config import SiteConfig
 from .errors import Problem, SiteError, error
-from .i18n import DATES, Strings, format_date, take_fresh_dates
+from .i18n import DATES, Strings, format_date
 from .pages import Page
 from .parallel import pool_map
 
@@ -140,8 +140,8 @@ def _render_page(inherited: tuple[Renderer, list[Page], Callable | None], index:
     try:
         data = renderer.render(pages[index])
     except SiteError as failure:
-        return failure.problems[0], None, take_fresh_dates()
-    return data, then(index, data) if then else None, take_fresh_dates()
+        return failure.problems[0], None, DATES.take_fresh()
+    return data, then(index, data) if then else None, DATES.take_fresh()
 
 
 def render_all(renderer: Renderer, pages: list[Page], jobs: int = 0,
@@ -151,6 +151,6 @@ def render_all(renderer: Renderer, pages: list[Page], jobs: int = 0,
     workers formatted join this process's memo (i18n.DATES), which the build keeps."""
     results = []
     for result, after, dates in pool_map(_render_page, range(len(pages)), jobs, inherited=(renderer, pages, then)):
-        DATES.update(dates)
+        DATES.table.update(dates)
         results.append((result, after))
     return results

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 
 import sitegen.i18n as i18n
-from sitegen.memo import PersistentMemo
+from sitegen.memo import Memo, PersistentMemo
 
 
 def test_round_trip(tmp_path):
@@ -71,11 +71,40 @@ def test_a_filled_table_is_not_reloaded(tmp_path):
 
 
 def test_dates_formatted_once_then_remembered(monkeypatch):
-    monkeypatch.setattr(i18n, "DATES", {})
-    monkeypatch.setattr(i18n, "FRESH_DATES", [])
+    monkeypatch.setattr(i18n, "DATES", Memo())
     when = datetime(2021, 4, 5, 10, 30)
     assert i18n.format_date(when, "fr") == "5 avril 2021" and i18n.format_date(when, "en") == "April 5, 2021"
-    assert i18n.take_fresh_dates() == [((date(2021, 4, 5), "fr", "long"), "5 avril 2021"),
+    assert i18n.DATES.take_fresh() == [((date(2021, 4, 5), "fr", "long"), "5 avril 2021"),
                                        ((date(2021, 4, 5), "en", "long"), "April 5, 2021")]
     i18n.format_date(when, "fr")
-    assert i18n.take_fresh_dates() == []                                 # known: not formatted again
+    assert i18n.DATES.take_fresh() == []                                 # known: not formatted again
+
+
+def test_memo_does_not_remember_failures():
+    memo, calls = Memo(), []
+
+    def failing():
+        calls.append(1)
+        raise ValueError("bad input")
+
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            memo.get("x", failing)
+    assert calls == [1, 1] and memo.table == {} and memo.take_fresh() == []
+
+
+def test_highlighted_code_and_mathml_reach_the_build_from_the_workers(monkeypatch):
+    """The render workers hand back what they highlighted and converted (forked processes)."""
+    import sitegen.parallel
+    from sitegen.highlight import HIGHLIGHTED
+    from sitegen.math import MATHML
+    from sitegen.render import RenderRequest, render_many
+
+    monkeypatch.setattr(sitegen.parallel, "PARALLEL_FROM", 1)
+    for memo in (HIGHLIGHTED, MATHML):
+        monkeypatch.setattr(memo, "table", {})
+        monkeypatch.setattr(memo, "fresh", [])
+    texts = [f"$x_{i}$\n\n```python\nprint({i})\n```\n" for i in range(4)]
+    render_many([RenderRequest(t, "en", (), "<!--more-->") for t in texts], jobs=2)
+    assert {key[0] for key in HIGHLIGHTED.table} == {f"print({i})" for i in range(4)}
+    assert {key[0] for key in MATHML.table} == {f"x_{i}" for i in range(4)}
