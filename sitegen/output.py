@@ -109,9 +109,14 @@ def stage(out: Path, rel: str, data: bytes) -> Staged | None:
     except OSError:
         _remove_folders(folders)
         return None
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.chmod(tmp, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+    except BaseException:
+        os.unlink(tmp)
+        _remove_folders(folders)
+        raise
     return Staged(tmp, tuple(folders))
 
 
@@ -155,34 +160,20 @@ def write_tree(tree: OutputTree, out: Path, staged: dict[str, Staged | None] | N
             os.rmdir(dirpath)
             emptied.add(dirpath)
     for rel, data in tree.files.items():
-        target = out / rel
-        if rel in staged:
-            entry = staged.pop(rel)
-            if entry.tmp is None:
-                unchanged += 1
-            else:
-                if target.is_dir():
-                    shutil.rmtree(target)
-                os.replace(entry.tmp, target)
-                written += 1
+        # the same way whether a worker staged the file or not: a temporary file, then a rename
+        entry = staged.pop(rel, None) or stage(out, rel, data)
+        if entry is None:
+            raise OSError(f"cannot write {out / rel}: a file stands where its folder goes")
+        if entry.tmp is None:
+            unchanged += 1
             continue
+        target = out / rel
         try:
-            if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
-                unchanged += 1
-                continue
-        except OSError:
-            pass
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_dir():
-            shutil.rmtree(target)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            os.replace(entry.tmp, target)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            discard({rel: entry})
             raise
         written += 1
     discard(staged)   # staged for a path the tree did not take (none in a build that succeeded)
