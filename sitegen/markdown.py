@@ -14,6 +14,7 @@ from functools import lru_cache
 from .content import slugify
 from .highlight import fence
 from .math import render_math
+from .triggers import triggered_inline, use_triggered_blocks
 from .typography import french
 
 PLACEHOLDER = "SITEGENBLOCK{}X"
@@ -46,79 +47,55 @@ def _toc_slug(value: str, separator: str) -> str:
     return slugify(value) or "section"
 
 
-# What any match of an inline pattern must find in the text: text without it cannot match, so
-# the pattern is not tried. Patterns not listed here are always tried.
-TRIGGERS = {"backtick": "`", "arithmatex-inline": "$\\", "escape": "\\", "footnote": "[", "reference": "[",
-            "link": "[", "image_link": "[", "image_reference": "[", "short_reference": "[",
-            "short_image_ref": "[", "autolink": "<", "automail": "<", "html": "<", "entity": "&",
-            "em_strong": "*_", "delimiter": "~", "linebreak": ("  \n",)}
-TRIGGER = re.compile(r"[`$\\\[<&*_~]|  \n")
-
-
-def _triggered_inline(md):
-    """Python-Markdown's inline stage, trying on each text only the patterns it has triggers for.
-
-    Python-Markdown tries every inline pattern on every text node, one Python call each; most
-    prose has no `[`, `<` or `*`, and skipping those calls makes Markdown about 40% faster
-    (measured on the benchmark corpus). A skipped pattern is one that could not have matched, so
-    the output is the same (tested against the stock stage). Matches only replace text with
-    placeholders, so the triggers found at the start stay a superset of those left later.
-    This overrides a private method: on a Markdown release without it, the stock stage runs.
-    """
-    from markdown.treeprocessors import InlineProcessor
-    from markdown.util import AtomicString
-
-    if not hasattr(InlineProcessor, "_InlineProcessor__applyPattern"):
-        return None
-
-    class TriggeredInline(InlineProcessor):
-        plans: dict[frozenset, tuple[int, ...]] = {}
-
-        def _plan(self, found: frozenset) -> tuple[int, ...]:
-            """Indexes of the patterns worth trying on a text holding the triggers `found`."""
-            if not self.plans:
-                self.patterns = list(self.inlinePatterns)
-                self.triggers = [None] * len(self.patterns)
-                for name, trigger in TRIGGERS.items():
-                    if name in self.inlinePatterns:
-                        self.triggers[self.inlinePatterns.get_index_for_name(name)] = trigger
-            if found not in self.plans:
-                self.plans[found] = tuple(i for i, t in enumerate(self.triggers) if t is None or not found.isdisjoint(t))
-            return self.plans[found]
-
-        def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
-            if isinstance(data, AtomicString):
-                return data
-            apply, start = self._InlineProcessor__applyPattern, 0
-            for i in self._plan(frozenset(TRIGGER.findall(data))):
-                matched = i >= patternIndex
-                while matched:   # a pattern is tried again after each match, from past it
-                    data, matched, start = apply(self.patterns[i], data, i, start)
-            return data
-
-    inline = TriggeredInline(md)
-    inline.plans = {}
-    return inline
-
-
 @lru_cache(maxsize=1)
 def _markdown():
     return new_markdown()
 
 
-def new_markdown(triggered: bool = True):
+@lru_cache(maxsize=1)
+def _markdown_class():
+    """Python-Markdown with this site's changes; imported on first render only (`--help` stays fast)."""
     import importlib
+    from xml.etree.ElementTree import Element
 
-    import markdown  # imported on first render only: `--help` stays fast
+    import markdown
+    from markdown.extensions.toc import TocExtension, TocTreeprocessor
+
+    class TokensOnly(TocTreeprocessor):
+        def build_toc_div(self, toc_list: list) -> Element:
+            """The theme renders the contents from md.toc_tokens: the HTML list Markdown also
+            builds, serializes and post-processes for every page (md.toc) is never used."""
+            return Element("div")
+
+    class TocTokensOnly(TocExtension):
+        TreeProcessorClass = TokensOnly
 
     class Markdown(markdown.Markdown):
         def build_extension(self, ext_name: str, configs: dict):
             """By module path: Markdown would first scan every installed package's entry points
             for the name (~30 ms a process, on each edit rebuild)."""
+            if ext_name == "toc":
+                return TocTokensOnly(**configs)
             module = importlib.import_module(ext_name if "." in ext_name else f"markdown.extensions.{ext_name}")
             return module.makeExtension(**configs)
 
-    md = Markdown(
+        def reset(self):
+            self.block_levels: dict = {}
+            return super().reset()
+
+        def is_block_level(self, tag) -> bool:
+            """Asked about 250 times a page; Markdown lowercases the tag and scans a list of 60 each time."""
+            try:
+                return self.block_levels[tag]
+            except KeyError:
+                level = self.block_levels[tag] = super().is_block_level(tag)
+                return level
+
+    return Markdown
+
+
+def new_markdown(triggered: bool = True):
+    md = _markdown_class()(
         # each extension adds inline patterns run on every text node: only what authors need
         extensions=[
             "tables", "footnotes", "attr_list", "md_in_html", "admonition", "toc", "def_list", "abbr",
@@ -140,9 +117,11 @@ def new_markdown(triggered: bool = True):
         },
         output_format="html",
     )
-    inline = _triggered_inline(md) if triggered else None
-    if inline is not None:
-        md.treeprocessors.register(inline, "inline", 20)   # the stock stage's name and priority
+    if triggered:
+        inline = triggered_inline(md)
+        if inline is not None:
+            md.treeprocessors.register(inline, "inline", 20)   # the stock stage's name and priority
+        use_triggered_blocks(md)
     return md
 
 

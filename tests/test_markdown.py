@@ -1,15 +1,13 @@
 """sitegen/markdown.py: Markdown body → Rendered (HTML, toc, excerpt, words, math errors)."""
 from __future__ import annotations
 
-from pathlib import Path
 from textwrap import dedent
 
 import pytest
 from htmltools import parse
 
-from sitegen.markdown import PLACEHOLDER, Rendered, TocEntry, count_words, new_markdown, render
+from sitegen.markdown import PLACEHOLDER, Rendered, TocEntry, count_words, render
 
-REPO = Path(__file__).resolve().parent.parent
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -303,33 +301,3 @@ def test_math_error_leaves_source_in_place():
     rendered = render("Faux $\\foo{x}$.\n", "en")
     assert rendered.math_errors and "\\foo" in rendered.math_errors[0][1]
     assert parse(rendered.html).find("math") is None
-
-
-INLINE_MIX = """\
-Plain words only, then `code with $dollar` and $x_1$ and \\(y\\) and \\$5, a [link](http://a.b "t"),
-![alt](i.png), [ref][r], [short], <http://auto.link>, <me@mail.org>, <b>raw</b>, &amp; &#233;,
-*em* **strong** _u_ __uu__ ***both***, ~~struck~~ a~~b~~c, a footnote[^n], a hard break  
-here, `` double `tick` ``, \\*not em\\*, **bold with `code` and $m$ inside**, [**nested** `c`](x.html).
-
-- item with *em* and [link](y)
-- item plain
-
-| a | b |
-|---|---|
-| `c` | $d$ |
-
-[r]: http://ref.example
-[short]: http://short.example
-[^n]: Note with *em*.
-"""
-
-
-@pytest.mark.parametrize("doc", [
-    INLINE_MIX,
-    *INLINE_MIX.split("\n\n")[0].split(", "), "_u_", "__uu__", "~~s~~", "a  \nb",   # each construct alone, too
-    *[p.read_text(encoding="utf-8") for p in sorted(REPO.glob("content/**/*.md"))],
-], ids=lambda d: d[:20])
-def test_skipping_untriggered_inline_patterns_changes_nothing(doc):
-    fast, stock = new_markdown(), new_markdown(triggered=False)
-    assert type(fast.treeprocessors["inline"]) is not type(stock.treeprocessors["inline"])
-    assert fast.convert(doc) == stock.convert(doc)
