@@ -50,3 +50,44 @@ def pool_map(function: Callable[[Any, Item], Result], items: Sequence[Item], job
     finally:
         _inherited = None
         gc.unfreeze()
+
+
+class Workers:
+    """Processes forked early, before their work is known: each runs `warm` (imports and set-up)
+    while the build goes on reading its sources, so the work starts on warm processes, and a
+    one-post rebuild never pays the set-up in this process. They were forked before the work
+    existed, so they inherit none of it: what they run gets its input as arguments. Without
+    them (one job, or threads running here), `map` is `pool_map`."""
+
+    def __init__(self, jobs: int, warm: Callable[[], None]):
+        self.jobs, self.executor = jobs or os.cpu_count() or 1, None
+        if self.jobs >= 2 and threading.active_count() == 1:
+            from concurrent.futures import ProcessPoolExecutor
+            from multiprocessing import get_context
+
+            self.executor = ProcessPoolExecutor(self.jobs, mp_context=get_context("fork"), initializer=warm)
+            self.executor.submit(int)   # forks them now
+
+    def map(self, function: Callable[[None, Item], Result], items: Sequence[Item]) -> list[Result]:
+        if self.executor is None or not items:
+            return pool_map(function, items, self.jobs)
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return list(self.executor.map(_call, [(function, item) for item in items],
+                                          chunksize=max(1, len(items) // (self.jobs * 16))))
+        except BrokenProcessPool:   # a worker died (killed, or out of memory): do the work here
+            self.close()
+            return [function(None, item) for item in items]
+
+    def close(self) -> None:
+        """Stop the processes (and the thread watching them: later forks need this process alone)."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

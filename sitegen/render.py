@@ -3,7 +3,6 @@ then Markdown rendered for every post (memoized; the misses in parallel processe
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .blockview import notebook, render_block, script
@@ -15,7 +14,7 @@ from .highlight import HIGHLIGHTED
 from .markdown import Rendered, render
 from .math import MATHML
 from .pages import Download, output_path
-from .parallel import pool_map
+from .parallel import Workers
 from .sessions import ExecutionReport, PostBlocks, result_for
 
 
@@ -72,10 +71,18 @@ def _render(_: None, request: RenderRequest) -> tuple[Rendered, str, tuple[list,
     return rendered, encode(rendered), (HIGHLIGHTED.take_fresh(), MATHML.take_fresh())
 
 
-def render_many(requests: list[RenderRequest], jobs: int) -> list[tuple[Rendered, str]]:
-    """(rendered body, cache summary) of each request, over the cores when there is enough work."""
+def warm() -> None:
+    """What a render worker sets up while the build reads its sources: Markdown and its
+    extensions (about 0.1 s of imports and regex compilation)."""
+    from .markdown import _markdown
+
+    _markdown()
+
+
+def render_many(requests: list[RenderRequest], workers: Workers) -> list[tuple[Rendered, str]]:
+    """(rendered body, cache summary) of each request, by the workers."""
     results = []
-    for rendered, summary, (highlighted, mathml) in pool_map(_render, requests, jobs):
+    for rendered, summary, (highlighted, mathml) in workers.map(_render, requests):
         HIGHLIGHTED.table.update(highlighted)
         MATHML.table.update(mathml)
         results.append((rendered, summary))

@@ -13,6 +13,12 @@ from sites import FIXTURES, ROOT, make_site  # noqa: E402  (re-exported for the 
 __all__ = ["FIXTURES", "ROOT", "make_site"]
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests last: Playwright leaves a thread running in this process, and with another
+    thread running the build never forks (sitegen/parallel.py), so the forked paths would go untested."""
+    items.sort(key=lambda item: "browser" in item.path.parts)
+
+
 @pytest.fixture
 def site_factory(tmp_path):
     return lambda name: make_site(name, tmp_path)

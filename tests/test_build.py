@@ -286,9 +286,12 @@ def test_strict_turns_warnings_into_failure(basic):
 def test_failure_after_pages_were_staged_leaves_the_output_as_it_was(basic, monkeypatch, output):
     """Pages rendered in worker processes are written beside their targets at once; a build that
     fails afterwards (here --strict, at the very end) must take them back."""
+    import threading
+
     import sitegen.parallel
 
     site, out, _ = basic
+    assert threading.active_count() == 1                               # else the build would not fork
     monkeypatch.setattr(sitegen.parallel, "PARALLEL_FROM", 1)        # the forked workers, even here
     (site / "templates/partials/meta.html").write_text("<p>changed</p>\n")   # every post page changes
     if output == "none":
