@@ -22,7 +22,7 @@ from .content import FRONT_MATTER, Post, discover, is_visible, parse_remembered,
 from .errors import Problem, SiteError, error, errors_only, warning
 from .i18n import DATES, load_strings, translation_groups
 from .liquid import LiquidContext, render_liquid
-from .manifest import Manifest, input_fingerprint, page_key
+from .manifest import LEAN, Manifest, input_fingerprint, page_key
 from .math import MATHML
 from .memo import PersistentMemo
 from .output import OutputTree, Staged, WriteReport, check_output_dir, discard, write_tree
@@ -216,17 +216,26 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
 def render_pages(pages: list, theme: str, renderer: Renderer, cache: RenderCache, manifest: Manifest | None,
                  out: Path, tree: OutputTree, problems: list[Problem], jobs: int, staged: dict[str, Staged | None]) -> None:
     """Each page into the tree: kept as it is on disk when its key is unchanged, else rendered (and,
-    when writing, staged on disk by whichever process rendered it)."""
-    memo: dict[int, str] = {}
-    claims = [(page, output_path(page.url), page.source or f"the {page.template} page", page_key(theme, page, memo))
-              for page in pages]
+    when writing, staged on disk by whichever process rendered it). A page is keyed the way its
+    last rendering called for (manifest.page_key): lean when its templates read no other post's body."""
+    memos: tuple[dict, dict] = ({}, {})
+    claims = []   # [page, output path, origin, key]
+    for page in pages:
+        path = output_path(page.url)
+        recorded = cache.page_keys.get(path) or (manifest.key_of(path) if manifest is not None else "")
+        claims.append([page, path, page.source or f"the {page.template} page",
+                       page_key(theme, page, memos, lean=recorded.startswith(LEAN))])
     intact = [manifest is not None and manifest.page_intact(path, key, out) for _, path, _, key in claims]
-    todo = {key: (page, path) for (page, path, _, key), kept in zip(claims, intact) if not kept and not cache.has_page(key)}
-    paths = [path for _, path in todo.values()]
+    todo = [i for i, kept in enumerate(intact) if not kept and not cache.has_page(claims[i][3])]
+    paths = [claims[i][1] for i in todo]
     then = (lambda index, data: stage_file(out, paths[index], data)) if manifest is not None else None
-    for (key, path), (result, entry) in zip(zip(todo, paths), render_all(renderer, [p for p, _ in todo.values()], jobs, then)):
-        cache.add_page(key, result)
-        staged[path] = entry
+    for i, (result, entry) in zip(todo, render_all(renderer, [claims[i][0] for i in todo], jobs, then)):
+        if not isinstance(result, Problem):
+            result, lean = result
+            if lean != claims[i][3].startswith(LEAN):   # what the page read decides what its key holds
+                claims[i][3] = page_key(theme, claims[i][0], memos, lean)
+        cache.add_page(claims[i][3], result)
+        staged[claims[i][1]] = entry
     for (page, path, origin, key), kept in zip(claims, intact):
         if kept:
             claim = tree.keep(path, origin, key)
@@ -240,7 +249,7 @@ def render_pages(pages: list, theme: str, renderer: Renderer, cache: RenderCache
                 claim = tree.add(path, result, origin, key)
         if claim:
             problems.append(claim)
-    cache.end_build()
+    cache.end_build({path: key for _, path, _, key in claims})
 
 
 def theme_key(root: Path, config: SiteConfig, strings: dict, site) -> str:

@@ -44,37 +44,46 @@ def input_fingerprint(root: Path, inputs: dict[str, bytes], options: Any) -> str
 
 
 RECORD_FIELDS = {"previous", "next", "post", "posts", "years", "children"}   # fields holding views or pages
+BODY_FIELDS = {"load_html", "toc_entries"}   # a view's body: its render key (body_key) stands for them
+LEAN = "lean-"   # starts the key of a page whose template read no body but its own post's
 
 
-def _signature(value: Any, memo: dict[int, str]) -> str:
-    """Digest of a page record (Page or PostView). Each record is summarized once, by identity
-    (the sitemap lists every page, and lists repeat post views), so the cost stays linear; the
-    records it holds stand in it by their digests. Everything else is a value whose repr is
-    deterministic (strings, numbers, dates, tuples, small frozen records, front matter dicts)."""
+def _signature(value: Any, memo: dict[int, str], bodies: bool) -> str:
+    """Digest of a page record (Page or PostView), with or without the bodies of the views in it.
+    Each record is summarized once, by identity (the sitemap lists every page, and lists repeat
+    post views), so the cost stays linear; the records it holds stand in it by their digests.
+    Everything else is a value whose repr is deterministic (strings, numbers, dates, tuples,
+    small frozen records, front matter dicts)."""
     known = memo.get(id(value))
     if known is None:
-        body_by_key = bool(getattr(value, "body_key", ""))
+        by_key = bool(getattr(value, "body_key", ""))
         parts = []
         for name in value.__dataclass_fields__:
-            if name in ("load_html", "toc") and body_by_key:
-                continue   # the body's render key stands for them, and is much cheaper to hash
-            item = value.html if name == "load_html" else getattr(value, name)
-            parts.append(_records(item, memo) if name in RECORD_FIELDS else item)
+            if (name in BODY_FIELDS and (by_key or not bodies)) or (name == "body_key" and not bodies):
+                continue
+            item = value.load_html() if name == "load_html" else getattr(value, name)
+            parts.append(_records(item, memo, bodies) if name in RECORD_FIELDS else item)
         known = memo[id(value)] = digest(repr(parts))
     return known
 
 
-def _records(item: Any, memo: dict[int, str]) -> Any:
+def _records(item: Any, memo: dict[int, str], bodies: bool) -> Any:
     if item is None or isinstance(item, int):
         return item   # years: (year, views)
     if isinstance(item, (tuple, list)):
-        return tuple(_records(v, memo) for v in item)
-    return _signature(item, memo)
+        return tuple(_records(v, memo, bodies) for v in item)
+    return _signature(item, memo, bodies)
 
 
-def page_key(theme: str, page: Any, memo: dict[int, str]) -> str:
-    """Key of a page's bytes: the theme (templates, strings, config) and the page record."""
-    return digest(theme + _signature(page, memo))
+def page_key(theme: str, page: Any, memos: tuple[dict[int, str], dict[int, str]], lean: bool = False) -> str:
+    """Key of a page's bytes: the theme (templates, strings, config) and the page record. A lean
+    key leaves out the bodies of the posts the page lists or links to, keeping only its own post's:
+    for a page whose template read no other body (templates.py tracks it), so that editing a post
+    does not render again the lists that show its title. `memos`: one per kind of key."""
+    if not lean:
+        return digest(theme + _signature(page, memos[0], True))
+    own = page.post.body_key or page.post.load_html() if page.post is not None else ""
+    return LEAN + digest(theme + _signature(page, memos[1], False) + own)
 
 
 def _stat(path: Path) -> tuple[int, int] | None:
@@ -123,6 +132,11 @@ class Manifest:
         if self.valid_until and now.isoformat() >= self.valid_until:
             return False
         return self.output_intact(out)
+
+    def key_of(self, rel: str) -> str:
+        """The key a file was recorded with ("" if none)."""
+        record = self.files.get(rel)
+        return record[2] if record else ""
 
     def page_intact(self, rel: str, key: str, out: Path) -> bool:
         record = self.files.get(rel)

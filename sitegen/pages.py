@@ -22,6 +22,11 @@ class Download:
     url: str
 
 
+# The bodies (by render key) whose HTML or table of contents templates read: Renderer.render empties
+# it before each page. A page that read no body but its own post's need not change when another does.
+BODIES_READ: set[str] = set()
+
+
 @dataclass(frozen=True)
 class PostView:
     """What templates see of a post or a page."""
@@ -30,7 +35,7 @@ class PostView:
     lang: str
     date: datetime | None
     load_html: Callable[[], str] = field(compare=False, repr=False)   # the body, read when a page shows it
-    toc: tuple
+    toc_entries: tuple
     excerpt: str
     reading_minutes: int
     categories: tuple[tuple[str, str], ...]      # (name, url)
@@ -48,7 +53,13 @@ class PostView:
 
     @property
     def html(self) -> str:
+        BODIES_READ.add(self.body_key)
         return self.load_html()
+
+    @property
+    def toc(self) -> tuple:
+        BODIES_READ.add(self.body_key)
+        return self.toc_entries
 
     def __getitem__(self, key: str) -> Any:
         return self.extra[key]   # Jekyll's page.<any key>; KeyError → undefined in templates
@@ -137,7 +148,7 @@ def make_view(post: Post, rendered: Rendered, url: str, downloads: tuple[Downloa
     if post.lang == "fr":   # front matter text gets the same typography as the body
         title, description = french(title), french(description)
     return PostView(
-        title=title, url=url, lang=post.lang, date=post.date, load_html=load_html or (lambda: rendered.html), toc=rendered.toc,
+        title=title, url=url, lang=post.lang, date=post.date, load_html=load_html or (lambda: rendered.html), toc_entries=rendered.toc,
         excerpt=excerpt, reading_minutes=rendered.reading_minutes,
         categories=tuple((c, term_url(post.lang, "categories", c)) for c in front.categories),
         tags=tuple((t, term_url(post.lang, "tags", t)) for t in front.tags),

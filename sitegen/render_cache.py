@@ -41,6 +41,7 @@ class RenderCache:
         self.requests: dict[str, "RenderRequest"] = {}
         self.pages: dict[str, bytes | Problem] = {}   # page key → bytes, or why it failed
         self.pages_used: set[str] = set()
+        self.page_keys: dict[str, str] = {}   # output path → key of the last build (serve keeps it)
         self._renderer: tuple[str, Any] | None = None
         self._db: tuple[tuple[int, int], Any] | None = None   # ((pid, thread), connection)
 
@@ -168,10 +169,11 @@ class RenderCache:
         self.pages_used.add(key)
         return self.pages[key]
 
-    def end_build(self) -> None:
-        """Forget the pages the last build did not produce."""
+    def end_build(self, page_keys: dict[str, str]) -> None:
+        """Forget the pages the last build did not produce; remember the keys of those it did."""
         self.pages = {k: v for k, v in self.pages.items() if k in self.pages_used}
         self.pages_used = set()
+        self.page_keys = page_keys
 
 
 def encode(rendered: Rendered) -> str:

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from .config import SiteConfig
 from .errors import Problem, SiteError, error
 from .i18n import DATES, Strings, format_date
-from .pages import Page
+from .pages import BODIES_READ, Page
 from .parallel import pool_map
 
 T_CALL = re.compile(r"""\bt\(\s*["']([\w.-]+)["']""")
@@ -108,8 +108,10 @@ class Renderer:
                                               f"UI string `{m.group(1)}` is not defined in i18n/{lang}.yaml"))
         return problems
 
-    def render(self, page: Page) -> bytes:
-        """The page's bytes; a template failing at run time is a SiteError located in the template."""
+    def render(self, page: Page) -> tuple[bytes, bool]:
+        """The page's bytes, and whether it is lean: its templates read the body (HTML or table of
+        contents) of no post but the page's own. A template failing at run time is a SiteError
+        located in the template."""
         import jinja2
 
         lang = page.lang or self.config.default_language
@@ -117,10 +119,13 @@ class Renderer:
             "site": self.site, "page": page, "post": page.post, "lang": lang, "t": self.strings[lang],
             "strings": self.strings,
         }
+        BODIES_READ.clear()
         try:
-            return self.env.get_template(template_name(page.template)).render(context).encode("utf-8")
+            data = self.env.get_template(template_name(page.template)).render(context).encode("utf-8")
         except (jinja2.TemplateError, KeyError, TypeError, ValueError, AttributeError) as exc:
             raise SiteError(self._locate(exc, page)) from None
+        own = page.post.body_key or None if page.post is not None else None   # a view without a key is never its own
+        return data, not (BODIES_READ - {own})
 
     def _locate(self, exc: Exception, page: Page) -> Problem:
         """The innermost template frame of the failure (Jinja maps frames to template lines)."""
@@ -135,18 +140,19 @@ class Renderer:
         return error(where, line, f"{type(exc).__name__}: {message} (while rendering {page.url})")
 
 
-def _render_page(inherited: tuple[Renderer, list[Page], Callable | None], index: int) -> tuple[bytes | Problem, Any, list]:
+def _render_page(inherited: tuple[Renderer, list[Page], Callable | None],
+                 index: int) -> tuple[tuple[bytes, bool] | Problem, Any, list]:
     renderer, pages, then = inherited
     try:
-        data = renderer.render(pages[index])
+        data, lean = renderer.render(pages[index])
     except SiteError as failure:
         return failure.problems[0], None, DATES.take_fresh()
-    return data, then(index, data) if then else None, DATES.take_fresh()
+    return (data, lean), then(index, data) if then else None, DATES.take_fresh()
 
 
 def render_all(renderer: Renderer, pages: list[Page], jobs: int = 0,
-               then: Callable[[int, bytes], Any] | None = None) -> list[tuple[bytes | Problem, Any]]:
-    """Each page's bytes (or the problem that stopped it), over the cores when there are many,
+               then: Callable[[int, bytes], Any] | None = None) -> list[tuple[tuple[bytes, bool] | Problem, Any]]:
+    """Each page's bytes and leanness (or the problem that stopped it), over the cores when there are many,
     with what `then(index, bytes)` returned: it runs where the page was rendered. Dates the
     workers formatted join this process's memo (i18n.DATES), which the build keeps."""
     results = []

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -379,3 +380,43 @@ def test_incremental_rebuilds_write_what_a_fresh_build_writes(basic, tmp_path):
         assert report.written.written < len(on_disk()) or path.startswith("i18n")
         fresh = build(site, BuildOptions(write=False), cache=RenderCache(None)).tree.files
         assert on_disk() == fresh, path
+
+
+def test_a_body_edit_renders_again_only_the_pages_that_show_that_body(basic, monkeypatch):
+    """Lists, the neighbours' links and the translation's switcher show a post's title, not its
+    body: their templates read no other body, so they are keyed without it (lean) and not rendered
+    again when only the body changes. The post's page and the feed, which shows bodies, are."""
+    from sitegen.manifest import LEAN
+    from sitegen.templates import Renderer
+
+    site, out, _ = basic
+    recorded = json.loads((site / ".cache/manifest.json").read_text())["files"]
+    assert recorded["en/archive/index.html"][2].startswith(LEAN) and recorded[EN_POST][2].startswith(LEAN)
+    assert not recorded["en/feed.xml"][2].startswith(LEAN)
+    rendered: list[str] = []
+    original = Renderer.render
+    monkeypatch.setattr(Renderer, "render", lambda self, page: rendered.append(page.url) or original(self, page))
+    post = site / "content/posts/en/2021-05-01-second.md"
+    post.write_text(post.read_text() + "\nOne more sentence, at the end.\n")
+    build(site)
+    assert sorted(rendered) == ["/en/2021/05/01/second/", "/en/feed.xml"]
+    assert "One more sentence" in (out / "en/feed.xml").read_text()
+    fresh = build(site, BuildOptions(write=False), cache=RenderCache(None)).tree.files
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == fresh
+
+
+def test_a_list_that_starts_showing_bodies_follows_their_edits(basic):
+    """A template reading listed posts' contents makes their pages depend on those bodies again."""
+    site, out, _ = basic
+    postlist = site / "templates/partials/postlist.html"
+    postlist.write_text(postlist.read_text().replace(
+        "{{ item.title }}</a></h2>", '{{ item.title }}</a></h2><span class="sections">{{ item.toc | length }}</span>'))
+    build(site)
+    sections = lambda: [s.text for s in read(out, "en/index.html").find_all("span", class_="sections")]   # noqa: E731
+    before = sections()
+    post = site / "content/posts/en/2021-05-01-second.md"
+    post.write_text(post.read_text() + "\n## A new section\n\nText.\n\n## And another\n\nMore.\n")
+    build(site)
+    assert sections() != before and "2" in sections()
+    fresh = build(site, BuildOptions(write=False), cache=RenderCache(None)).tree.files
+    assert (out / "en/index.html").read_bytes() == fresh["en/index.html"]
