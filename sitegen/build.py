@@ -22,7 +22,7 @@ from .content import FRONT_MATTER, Post, discover, is_visible, parse_remembered,
 from .errors import Problem, SiteError, error, errors_only, warning
 from .i18n import DATES, load_strings, translation_groups
 from .liquid import LiquidContext, render_liquid
-from .manifest import LEAN, Manifest, input_fingerprint, page_key
+from .manifest import Manifest, input_fingerprint, page_key, reads_of
 from .math import MATHML
 from .memo import PersistentMemo
 from .output import OutputTree, Staged, WriteReport, check_output_dir, discard, write_tree
@@ -190,7 +190,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
             problems += renderer.check({template_name(p.template) for p in pages})
             stage.stop_on_errors()
             dates = PersistentMemo(root / ".cache" / "dates.pickle", installed_versions(("Babel",))["Babel"], DATES.table)
-            render_pages(pages, theme, renderer, cache, manifest, out, tree, problems, options.jobs, staged)
+            body_keys = {v.url: v.body_key or digest(v.load_html()) for v in views}
+            render_pages(pages, theme, renderer, cache, manifest, out, tree, problems, options.jobs, staged, body_keys)
             dates.save()
 
         with stage("assets") as problems:
@@ -214,26 +215,26 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
 
 
 def render_pages(pages: list, theme: str, renderer: Renderer, cache: RenderCache, manifest: Manifest | None,
-                 out: Path, tree: OutputTree, problems: list[Problem], jobs: int, staged: dict[str, Staged | None]) -> None:
+                 out: Path, tree: OutputTree, problems: list[Problem], jobs: int, staged: dict[str, Staged | None],
+                 body_keys: dict[str, str]) -> None:
     """Each page into the tree: kept as it is on disk when its key is unchanged, else rendered (and,
-    when writing, staged on disk by whichever process rendered it). A page is keyed the way its
-    last rendering called for (manifest.page_key): lean when its templates read no other post's body."""
-    memos: tuple[dict, dict] = ({}, {})
+    when writing, staged on disk by whichever process rendered it). A page's key holds the bodies
+    its last rendering read (manifest.page_key); `body_keys`: post URL → render key."""
+    memo: dict[int, str] = {}
     claims = []   # [page, output path, origin, key]
     for page in pages:
         path = output_path(page.url)
         recorded = cache.page_keys.get(path) or (manifest.key_of(path) if manifest is not None else "")
         claims.append([page, path, page.source or f"the {page.template} page",
-                       page_key(theme, page, memos, lean=recorded.startswith(LEAN))])
+                       page_key(theme, page, memo, reads_of(recorded), body_keys)])
     intact = [manifest is not None and manifest.page_intact(path, key, out) for _, path, _, key in claims]
     todo = [i for i, kept in enumerate(intact) if not kept and not cache.has_page(claims[i][3])]
     paths = [claims[i][1] for i in todo]
     then = (lambda index, data: stage_file(out, paths[index], data)) if manifest is not None else None
     for i, (result, entry) in zip(todo, render_all(renderer, [claims[i][0] for i in todo], jobs, then)):
         if not isinstance(result, Problem):
-            result, lean = result
-            if lean != claims[i][3].startswith(LEAN):   # what the page read decides what its key holds
-                claims[i][3] = page_key(theme, claims[i][0], memos, lean)
+            result, reads = result
+            claims[i][3] = page_key(theme, claims[i][0], memo, reads, body_keys)   # what it read this time
         cache.add_page(claims[i][3], result)
         staged[claims[i][1]] = entry
     for (page, path, origin, key), kept in zip(claims, intact):

@@ -44,51 +44,50 @@ def input_fingerprint(root: Path, inputs: dict[str, bytes], options: Any) -> str
 
 
 RECORD_FIELDS = {"previous", "next", "post", "posts", "years", "children"}   # fields holding views or pages
-BODY_FIELDS = {"load_html", "toc_entries"}   # a view's body: its render key (body_key) stands for them
-LEAN = "lean-"   # starts the key of a page whose template read no body but its own post's
+BODY_FIELDS = {"load_html", "toc_entries", "body_key"}   # a post's body: in a page's key only if read
 
 
-def _signature(value: Any, memo: dict[int, str], bodies: bool) -> str:
-    """Digest of a page record (Page or PostView), with or without the bodies of the views in it.
-    Each record is summarized once, by identity (the sitemap lists every page, and lists repeat
-    post views), so the cost stays linear; the records it holds stand in it by their digests.
-    Everything else is a value whose repr is deterministic (strings, numbers, dates, tuples,
-    small frozen records, front matter dicts)."""
+def _signature(value: Any, memo: dict[int, str]) -> str:
+    """Digest of a page record (Page or PostView) without the bodies of the posts in it. Each record
+    is summarized once, by identity (the sitemap lists every page, and lists repeat post views), so
+    the cost stays linear; the records it holds stand in it by their digests. Everything else is a
+    value whose repr is deterministic (strings, numbers, dates, tuples, small frozen records, front
+    matter dicts)."""
     known = memo.get(id(value))
     if known is None:
-        by_key = bool(getattr(value, "body_key", ""))
-        parts = []
-        for name in value.__dataclass_fields__:
-            if (name in BODY_FIELDS and (by_key or not bodies)) or (name == "body_key" and not bodies):
-                continue
-            item = value.load_html() if name == "load_html" else getattr(value, name)
-            parts.append(_records(item, memo, bodies) if name in RECORD_FIELDS else item)
+        parts = [_records(getattr(value, name), memo) if name in RECORD_FIELDS else getattr(value, name)
+                 for name in value.__dataclass_fields__ if name not in BODY_FIELDS]
         known = memo[id(value)] = digest(repr(parts))
     return known
 
 
-def _records(item: Any, memo: dict[int, str], bodies: bool) -> Any:
+def _records(item: Any, memo: dict[int, str]) -> Any:
     if item is None or isinstance(item, int):
         return item   # years: (year, views)
     if isinstance(item, (tuple, list)):
-        return tuple(_records(v, memo, bodies) for v in item)
-    return _signature(item, memo, bodies)
+        return tuple(_records(v, memo) for v in item)
+    return _signature(item, memo)
 
 
-def page_key(theme: str, page: Any, memos: tuple[dict[int, str], dict[int, str]], lean: bool = False) -> str:
-    """Key of a page's bytes: the theme (templates, strings, config) and the page record. A lean
-    key leaves out the bodies of the posts the page lists or links to, keeping only its own post's:
-    for a page whose template read no other body (templates.py tracks it), so that editing a post
-    does not render again the lists that show its title. `memos`: one per kind of key."""
-    if not lean:
-        return digest(theme + _signature(page, memos[0], True))
-    own = page.post.body_key or page.post.load_html() if page.post is not None else ""
-    return LEAN + digest(theme + _signature(page, memos[1], False) + own)
+def page_key(theme: str, page: Any, memo: dict[int, str], reads: tuple[str, ...], bodies: dict[str, str]) -> str:
+    """Key of a page's bytes: the theme (templates, strings, config), the page record, and the
+    bodies its templates read when it was last rendered (`reads`, URLs; `bodies`: URL → render key).
+    Everything a template could decide on is in the record, so a page renders the same while its
+    key is the same: editing a post's text renders again its own page and the feeds showing it,
+    not the lists, neighbours and translation that show its title. The URLs read end the key,
+    one per line, for the next build to know them."""
+    body_keys = repr([bodies.get(url, "") for url in reads])
+    return "\n".join([digest(theme + _signature(page, memo) + body_keys), *reads])
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def reads_of(key: str) -> tuple[str, ...]:
+    """The URLs of the bodies a page read, from the key it was recorded with."""
+    return tuple(key.split("\n")[1:])
+
+
+def _stat(path: str) -> tuple[int, int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)   # os.path strings: a Path per file costs more than the stat, on 1,000 pages
         return st.st_size, st.st_mtime_ns
     except OSError:
         return None
@@ -116,12 +115,12 @@ class Manifest:
 
     def output_intact(self, out: Path) -> bool:
         """The output folder holds exactly the recorded files, untouched since."""
-        seen = 0
-        for dirpath, _dirs, names in os.walk(out):
+        seen, top = 0, str(out)
+        for dirpath, _dirs, names in os.walk(top):
+            prefix = dirpath[len(top) + 1:].replace(os.sep, "/") + "/" if dirpath != top else ""
             for name in names:
-                rel = (Path(dirpath) / name).relative_to(out).as_posix()
-                record = self.files.get(rel)
-                if record is None or _stat(Path(dirpath) / name) != (record[0], record[1]):
+                record = self.files.get(prefix + name)
+                if record is None or _stat(os.path.join(dirpath, name)) != (record[0], record[1]):
                     return False
                 seen += 1
         return seen == len(self.files) and seen > 0
@@ -140,7 +139,7 @@ class Manifest:
 
     def page_intact(self, rel: str, key: str, out: Path) -> bool:
         record = self.files.get(rel)
-        return record is not None and record[2] == key and _stat(out / rel) == (record[0], record[1])
+        return record is not None and record[2] == key and _stat(os.path.join(out, rel)) == (record[0], record[1])
 
     def replayed_warnings(self) -> list[Problem]:
         return [Problem(path, line, message, True) for path, line, message in self.warnings]
@@ -150,7 +149,7 @@ class Manifest:
         """Record the output: kept files as they were recorded, the others as they are now."""
         files = {rel: self.files[rel] for rel in kept if rel in self.files}
         for rel in written:
-            stat = _stat(out / rel)
+            stat = _stat(os.path.join(out, rel))
             if stat:
                 files[rel] = [stat[0], stat[1], keys.get(rel, "")]
         data = {"format": FORMAT, "fingerprint": fingerprint, "pages": pages,

@@ -22,8 +22,8 @@ class Download:
     url: str
 
 
-# The bodies (by render key) whose HTML or table of contents templates read: Renderer.render empties
-# it before each page. A page that read no body but its own post's need not change when another does.
+# The posts (by URL) whose body, HTML or table of contents, templates read: Renderer.render empties
+# it before each page, and the page's key holds those bodies only (manifest.page_key).
 BODIES_READ: set[str] = set()
 
 
@@ -53,12 +53,12 @@ class PostView:
 
     @property
     def html(self) -> str:
-        BODIES_READ.add(self.body_key)
+        BODIES_READ.add(self.url)
         return self.load_html()
 
     @property
     def toc(self) -> tuple:
-        BODIES_READ.add(self.body_key)
+        BODIES_READ.add(self.url)
         return self.toc_entries
 
     def __getitem__(self, key: str) -> Any:

@@ -41,7 +41,7 @@ class RenderCache:
         self.requests: dict[str, "RenderRequest"] = {}
         self.pages: dict[str, bytes | Problem] = {}   # page key → bytes, or why it failed
         self.pages_used: set[str] = set()
-        self.page_keys: dict[str, str] = {}   # output path → key of the last build (serve keeps it)
+        self.page_keys: dict[str, str] = {}   # output path → its key in the last build (serve keeps them)
         self._renderer: tuple[str, Any] | None = None
         self._db: tuple[tuple[int, int], Any] | None = None   # ((pid, thread), connection)
 

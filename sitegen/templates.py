@@ -108,10 +108,9 @@ class Renderer:
                                               f"UI string `{m.group(1)}` is not defined in i18n/{lang}.yaml"))
         return problems
 
-    def render(self, page: Page) -> tuple[bytes, bool]:
-        """The page's bytes, and whether it is lean: its templates read the body (HTML or table of
-        contents) of no post but the page's own. A template failing at run time is a SiteError
-        located in the template."""
+    def render(self, page: Page) -> tuple[bytes, tuple[str, ...]]:
+        """The page's bytes, and the URLs of the posts whose body (HTML or table of contents) its
+        templates read. A template failing at run time is a SiteError located in the template."""
         import jinja2
 
         lang = page.lang or self.config.default_language
@@ -124,8 +123,7 @@ class Renderer:
             data = self.env.get_template(template_name(page.template)).render(context).encode("utf-8")
         except (jinja2.TemplateError, KeyError, TypeError, ValueError, AttributeError) as exc:
             raise SiteError(self._locate(exc, page)) from None
-        own = page.post.body_key or None if page.post is not None else None   # a view without a key is never its own
-        return data, not (BODIES_READ - {own})
+        return data, tuple(sorted(BODIES_READ))
 
     def _locate(self, exc: Exception, page: Page) -> Problem:
         """The innermost template frame of the failure (Jinja maps frames to template lines)."""
@@ -141,18 +139,18 @@ class Renderer:
 
 
 def _render_page(inherited: tuple[Renderer, list[Page], Callable | None],
-                 index: int) -> tuple[tuple[bytes, bool] | Problem, Any, list]:
+                 index: int) -> tuple[tuple[bytes, tuple[str, ...]] | Problem, Any, list]:
     renderer, pages, then = inherited
     try:
-        data, lean = renderer.render(pages[index])
+        data, reads = renderer.render(pages[index])
     except SiteError as failure:
         return failure.problems[0], None, DATES.take_fresh()
-    return (data, lean), then(index, data) if then else None, DATES.take_fresh()
+    return (data, reads), then(index, data) if then else None, DATES.take_fresh()
 
 
 def render_all(renderer: Renderer, pages: list[Page], jobs: int = 0,
-               then: Callable[[int, bytes], Any] | None = None) -> list[tuple[tuple[bytes, bool] | Problem, Any]]:
-    """Each page's bytes and leanness (or the problem that stopped it), over the cores when there are many,
+               then: Callable[[int, bytes], Any] | None = None) -> list[tuple[tuple[bytes, tuple[str, ...]] | Problem, Any]]:
+    """Each page's bytes and the bodies it read (or the problem that stopped it), over the cores when there are many,
     with what `then(index, bytes)` returned: it runs where the page was rendered. Dates the
     workers formatted join this process's memo (i18n.DATES), which the build keeps."""
     results = []
