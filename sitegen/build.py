@@ -28,8 +28,7 @@ from .memo import PersistentMemo
 from .output import OutputTree, Staged, WriteReport, check_output_dir, discard, write_tree
 from .output import stage as stage_file
 from .pages import build_pages, make_view, output_path, sitemap_page, url_of
-from .parallel import Workers
-from .render import post_problems, prepare, warm
+from .render import post_problems, prepare
 from .render_cache import RenderCache
 from .sessions import ExecutionReport, PostBlocks, execute_all
 from .templates import Renderer, render_all, site_view, template_name
@@ -115,61 +114,59 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
                                    seconds=time.perf_counter() - started, stages=stage.timings,
                                    warnings=manifest.replayed_warnings(), out=out)
 
-    # highlighted code and MathML already made, read before the render workers fork, so they have them
-    fragments = [PersistentMemo(root / ".cache" / f"{name}.pickle", cache.versions, memo.table)
-                 for name, memo in (("highlighted", HIGHLIGHTED), ("mathml", MATHML))]
-    with Workers(options.jobs, warm) as workers:   # forked now: they set Markdown up while the sources load
-        with stage("content") as problems:
-            posts, next_due = read_posts(root, inputs, config, options, now, problems)
-            strings, string_problems = load_strings(root, config.languages)
-            problems += string_problems
-            if set(strings) != set(config.languages):
-                stage.stop_on_errors()   # without UI strings nothing can be rendered
+    with stage("content") as problems:
+        posts, next_due = read_posts(root, inputs, config, options, now, problems)
+        strings, string_problems = load_strings(root, config.languages)
+        problems += string_problems
+        if set(strings) != set(config.languages):
+            stage.stop_on_errors()   # without UI strings nothing can be rendered
 
-        with stage("links") as problems:
-            urls = {post.path: url_of(post, config) for post in posts}
-            problems += url_collisions(posts, urls)
-            groups, group_problems = translation_groups(posts)
-            problems += group_problems + missing_translations(groups, config)
-            by_stem = {(p.lang, p.stem): urls[p.path] for p in posts if p.is_post}
-            texts = {post.path: apply_liquid(post, by_stem, config, problems) for post in posts}
+    with stage("links") as problems:
+        urls = {post.path: url_of(post, config) for post in posts}
+        problems += url_collisions(posts, urls)
+        groups, group_problems = translation_groups(posts)
+        problems += group_problems + missing_translations(groups, config)
+        by_stem = {(p.lang, p.stem): urls[p.path] for p in posts if p.is_post}
+        texts = {post.path: apply_liquid(post, by_stem, config, problems) for post in posts}
 
-        with stage("blocks") as problems:
-            samples = read_samples(root)
-            parsed: dict[str, PostBlocks] = {}
-            for post in posts:
-                text, blocks, block_problems = parse_blocks(texts[post.path], post.path, post.body_line, samples)
-                parsed[post.path] = PostBlocks(post, text, tuple(blocks))
-                problems += block_problems
+    with stage("blocks") as problems:
+        samples = read_samples(root)
+        parsed: dict[str, PostBlocks] = {}
+        for post in posts:
+            text, blocks, block_problems = parse_blocks(texts[post.path], post.path, post.body_line, samples)
+            parsed[post.path] = PostBlocks(post, text, tuple(blocks))
+            problems += block_problems
 
-        with stage("execute") as problems:
-            execution = execute_all(
-                config, [[parsed[group[lang].path] for lang in config.languages if lang in group] for group in groups.values()],
-                samples, lambda name: file_digest(root / "code_samples" / name),
-                jobs=options.jobs or config.execution.jobs, use_cache=not options.rerun, accept=options.accept,
-                progress=progress)
-            problems += execution.problems
-            stage.execution = execution
-            if options.explain:
-                for line in execution.log:
-                    progress(line)
-            write_expected(execution)
+    with stage("execute") as problems:
+        execution = execute_all(
+            config, [[parsed[group[lang].path] for lang in config.languages if lang in group] for group in groups.values()],
+            samples, lambda name: file_digest(root / "code_samples" / name),
+            jobs=options.jobs or config.execution.jobs, use_cache=not options.rerun, accept=options.accept,
+            progress=progress)
+        problems += execution.problems
+        stage.execution = execution
+        if options.explain:
+            for line in execution.log:
+                progress(line)
+        write_expected(execution)
 
-        tree = OutputTree()
-        with stage("render") as problems:
-            prepared = [prepare(parsed[p.path], execution, config, strings[p.lang], urls[p.path]) for p in posts]
-            keys, bodies = cache.render_all([p.request for p in prepared], workers)
-            for memo in fragments:
-                memo.save()
-            views = []
-            for post, prep, rendered, body_key in zip(posts, prepared, bodies, keys):
-                problems += list(prep.problems) + post_problems(post, rendered)
-                for path, data in prep.files:
-                    if path.startswith("assets/figures/") and path in tree.files:
-                        continue   # the same figure drawn for both languages
-                    problems += [p for p in [tree.add(path, data, post.path)] if p]
-                views.append(make_view(post, rendered, urls[post.path], prep.downloads, body_key,
-                                       lambda key=body_key: cache.html(key)))
+    tree = OutputTree()
+    with stage("render") as problems:
+        prepared = [prepare(parsed[p.path], execution, config, strings[p.lang], urls[p.path]) for p in posts]
+        fragments = [PersistentMemo(root / ".cache" / f"{name}.pickle", cache.versions, memo.table)
+                     for name, memo in (("highlighted", HIGHLIGHTED), ("mathml", MATHML))]
+        keys, bodies = cache.render_all([p.request for p in prepared], options.jobs)
+        for memo in fragments:
+            memo.save()
+        views = []
+        for post, prep, rendered, body_key in zip(posts, prepared, bodies, keys):
+            problems += list(prep.problems) + post_problems(post, rendered)
+            for path, data in prep.files:
+                if path.startswith("assets/figures/") and path in tree.files:
+                    continue   # the same figure drawn for both languages
+                problems += [p for p in [tree.add(path, data, post.path)] if p]
+            views.append(make_view(post, rendered, urls[post.path], prep.downloads, body_key,
+                                   lambda key=body_key: cache.html(key)))
 
     with stage("pages") as problems:
         versions = {urls[p.path]: {lang: urls[q.path] for lang, q in group.items()}

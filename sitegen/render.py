@@ -14,7 +14,7 @@ from .highlight import HIGHLIGHTED
 from .markdown import Rendered, render
 from .math import MATHML
 from .pages import Download, output_path
-from .parallel import Workers
+from .parallel import pool_map
 from .sessions import ExecutionReport, PostBlocks, result_for
 
 
@@ -71,18 +71,10 @@ def _render(_: None, request: RenderRequest) -> tuple[Rendered, str, tuple[list,
     return rendered, encode(rendered), (HIGHLIGHTED.take_fresh(), MATHML.take_fresh())
 
 
-def warm() -> None:
-    """What a render worker sets up while the build reads its sources: Markdown and its
-    extensions (about 0.1 s of imports and regex compilation)."""
-    from .markdown import _markdown
-
-    _markdown()
-
-
-def render_many(requests: list[RenderRequest], workers: Workers) -> list[tuple[Rendered, str]]:
-    """(rendered body, cache summary) of each request, by the workers."""
+def render_many(requests: list[RenderRequest], jobs: int) -> list[tuple[Rendered, str]]:
+    """(rendered body, cache summary) of each request, over the cores when there is enough work."""
     results = []
-    for rendered, summary, (highlighted, mathml) in workers.map(_render, requests):
+    for rendered, summary, (highlighted, mathml) in pool_map(_render, requests, jobs):
         HIGHLIGHTED.table.update(highlighted)
         MATHML.table.update(mathml)
         results.append((rendered, summary))

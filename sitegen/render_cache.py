@@ -21,7 +21,6 @@ from .errors import Problem
 from .markdown import Rendered, TocEntry
 
 if TYPE_CHECKING:
-    from .parallel import Workers
     from .render import RenderRequest
 
 RENDERER_VERSION = "3"
@@ -49,8 +48,8 @@ class RenderCache:
     def load(cls, root: Path) -> "RenderCache":
         return cls(root / ".cache" / "render.sqlite")
 
-    def render_all(self, requests: list["RenderRequest"], workers: "Workers") -> tuple[list[str], list[Rendered]]:
-        """(keys, rendered bodies) of the requests: cached ones reused, the others rendered by the workers.
+    def render_all(self, requests: list["RenderRequest"], jobs: int) -> tuple[list[str], list[Rendered]]:
+        """(keys, rendered bodies) of the requests: cached ones reused, the others rendered (in parallel).
 
         The HTML of a cached body is not read with it (its `html` is empty): `html(key)` reads it
         when a page shows it. An edit rebuild shows one post's body, and lists only need excerpts."""
@@ -62,7 +61,7 @@ class RenderCache:
         stored = self._read([k for k, r in zip(keys, results) if r is None])
         results = [r or stored.get(k) for k, r in zip(keys, results)]
         missing = [i for i, r in enumerate(results) if r is None]
-        rendered = render_many([requests[i] for i in missing], workers)
+        rendered = render_many([requests[i] for i in missing], jobs)
         for i, (body, _) in zip(missing, rendered):
             results[i] = body
             self.bodies[keys[i]] = body.html
@@ -79,10 +78,9 @@ class RenderCache:
             if row:
                 self.bodies[key] = row[0][0]
             else:   # gone since (another build pruned it): render it again
-                from .parallel import Workers
-                from .render import render_many, warm
+                from .render import render_many
 
-                self.bodies[key] = render_many([self.requests[key]], Workers(1, warm))[0][0].html
+                self.bodies[key] = render_many([self.requests[key]], 1)[0][0].html
         return self.bodies[key]
 
     def _connect(self):

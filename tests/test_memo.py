@@ -95,17 +95,19 @@ def test_memo_does_not_remember_failures():
 
 def test_highlighted_code_and_mathml_reach_the_build_from_the_workers(monkeypatch):
     """The render workers hand back what they highlighted and converted (forked processes)."""
+    import threading
+
+    import sitegen.parallel
     from sitegen.highlight import HIGHLIGHTED
     from sitegen.math import MATHML
-    from sitegen.parallel import Workers
-    from sitegen.render import RenderRequest, render_many, warm
+    from sitegen.render import RenderRequest, render_many
 
+    assert threading.active_count() == 1   # else nothing forks
+    monkeypatch.setattr(sitegen.parallel, "PARALLEL_FROM", 1)
     for memo in (HIGHLIGHTED, MATHML):
         monkeypatch.setattr(memo, "table", {})
         monkeypatch.setattr(memo, "fresh", [])
     texts = [f"$x_{i}$\n\n```python\nprint({i})\n```\n" for i in range(4)]
-    with Workers(2, warm) as workers:
-        assert workers.executor is not None
-        render_many([RenderRequest(t, "en", (), "<!--more-->") for t in texts], workers)
+    render_many([RenderRequest(t, "en", (), "<!--more-->") for t in texts], jobs=2)
     assert {key[0] for key in HIGHLIGHTED.table} == {f"print({i})" for i in range(4)}
     assert {key[0] for key in MATHML.table} == {f"x_{i}" for i in range(4)}

@@ -9,11 +9,8 @@ import pytest
 import sitegen.render as render
 import sitegen.render_cache as render_cache
 from sitegen.markdown import Rendered, TocEntry
-from sitegen.parallel import Workers
-from sitegen.render import RenderRequest, warm
+from sitegen.render import RenderRequest
 from sitegen.render_cache import RenderCache, encode
-
-ONE = Workers(1, warm)   # renders in this process
 
 
 def requests(*texts: str) -> list[RenderRequest]:
@@ -26,9 +23,9 @@ def renders(monkeypatch) -> list[int]:
     counted: list[int] = []
     original = render.render_many
 
-    def counting(reqs, workers):
+    def counting(reqs, jobs):
         counted.append(len(reqs))
-        return original(reqs, workers)
+        return original(reqs, jobs)
 
     monkeypatch.setattr(render, "render_many", counting)   # render_all imports it when called
     return counted
@@ -43,9 +40,9 @@ def test_entry_round_trip():
 
 def test_html_is_read_only_when_asked_for(tmp_path, renders):
     path = tmp_path / "render.sqlite"
-    keys, _ = RenderCache(path).render_all(requests("*un*", "deux"), ONE)
+    keys, _ = RenderCache(path).render_all(requests("*un*", "deux"), jobs=1)
     cache = RenderCache(path)
-    again, bodies = cache.render_all(requests("*un*", "deux"), ONE)
+    again, bodies = cache.render_all(requests("*un*", "deux"), jobs=1)
     assert renders == [2, 0] and again == keys
     assert [b.html for b in bodies] == ["", ""] and [b.excerpt for b in bodies] == ["<p><em>un</em></p>", "<p>deux</p>"]
     assert cache.html(keys[0]) == "<p><em>un</em></p>"
@@ -53,9 +50,9 @@ def test_html_is_read_only_when_asked_for(tmp_path, renders):
 
 def test_second_cache_reads_what_the_first_stored(tmp_path, renders):
     path = tmp_path / ".cache" / "render.sqlite"
-    keys, first = RenderCache(path).render_all(requests("## Un : deux", "texte"), ONE)
+    keys, first = RenderCache(path).render_all(requests("## Un : deux", "texte"), jobs=1)
     cache = RenderCache(path)
-    again_keys, again = cache.render_all(requests("## Un : deux", "texte"), ONE)
+    again_keys, again = cache.render_all(requests("## Un : deux", "texte"), jobs=1)
     assert renders == [2, 0]
     assert again_keys == keys and [replace(b, html="") for b in first] == again
     assert [cache.html(k) for k in keys] == [b.html for b in first]
@@ -64,8 +61,8 @@ def test_second_cache_reads_what_the_first_stored(tmp_path, renders):
 
 def test_only_changed_bodies_render_again(tmp_path, renders):
     path = tmp_path / "render.sqlite"
-    RenderCache(path).render_all(requests("a", "b", "c"), ONE)
-    RenderCache(path).render_all(requests("a", "b changed", "c"), ONE)
+    RenderCache(path).render_all(requests("a", "b", "c"), jobs=1)
+    RenderCache(path).render_all(requests("a", "b changed", "c"), jobs=1)
     assert renders == [3, 1]
 
 
@@ -76,41 +73,41 @@ def test_only_changed_bodies_render_again(tmp_path, renders):
 def test_unreadable_cache_file_is_set_aside_and_rebuilt(tmp_path, renders, damage):
     path = tmp_path / "render.sqlite"
     path.write_bytes(damage)
-    keys, bodies = RenderCache(path).render_all(requests("x", "y"), ONE)
+    keys, bodies = RenderCache(path).render_all(requests("x", "y"), jobs=1)
     assert [b.html for b in bodies] == ["<p>x</p>", "<p>y</p>"]   # rendered, not read
-    RenderCache(path).render_all(requests("x", "y"), ONE)
+    RenderCache(path).render_all(requests("x", "y"), jobs=1)
     assert renders == [2, 0]                                        # the new file works
 
 
 def test_corrupt_entry_renders_again(tmp_path, renders):
     path = tmp_path / "render.sqlite"
-    keys, _ = RenderCache(path).render_all(requests("x"), ONE)
+    keys, _ = RenderCache(path).render_all(requests("x"), jobs=1)
     with sqlite3.connect(path) as db:
         db.execute("UPDATE entries SET summary = '{\"html\": 1' WHERE key = ?", (keys[0],))
-    _, bodies = RenderCache(path).render_all(requests("x"), ONE)
+    _, bodies = RenderCache(path).render_all(requests("x"), jobs=1)
     assert renders == [1, 1] and bodies[0].html == "<p>x</p>"
 
 
 def test_stale_entries_are_forgotten_once_they_outnumber_live_ones(tmp_path):
     path = tmp_path / "render.sqlite"
     for n in range(100):
-        RenderCache(path).render_all(requests(f"version {n}"), ONE)
+        RenderCache(path).render_all(requests(f"version {n}"), jobs=1)
     with sqlite3.connect(path) as db:
         count = db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
     assert count <= 2 * 1 + 64 + 1
 
 
 def test_without_a_path_nothing_is_stored(tmp_path, renders):
-    RenderCache(None).render_all(requests("x"), ONE)
-    RenderCache(None).render_all(requests("x"), ONE)
+    RenderCache(None).render_all(requests("x"), jobs=1)
+    RenderCache(None).render_all(requests("x"), jobs=1)
     assert renders == [1, 1]
 
 
 def test_html_gone_from_the_file_is_rendered_again(tmp_path, renders):
     path = tmp_path / "render.sqlite"
-    RenderCache(path).render_all(requests("x"), ONE)
+    RenderCache(path).render_all(requests("x"), jobs=1)
     cache = RenderCache(path)
-    keys, _ = cache.render_all(requests("x"), ONE)
+    keys, _ = cache.render_all(requests("x"), jobs=1)
     with sqlite3.connect(path) as db:
         db.execute("DELETE FROM entries")
     assert cache.html(keys[0]) == "<p>x</p>" and renders == [1, 0, 1]
