@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
@@ -39,6 +40,7 @@ def site_view(config: SiteConfig, menus: dict[str, tuple[tuple[str, str], ...]],
                     config.languages, config.default_language, menus, live_reload)
 
 
+@lru_cache(maxsize=16384)   # each date is shown on its post, in lists, feeds and the sitemap
 def _iso(when: datetime | None) -> str:
     # no clock time in the output: two builds of the same content give the same bytes
     when = when or datetime(1970, 1, 1, tzinfo=timezone.utc)
