@@ -187,7 +187,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
             problems += renderer.check({template_name(p.template) for p in pages})
             stage.stop_on_errors()
             dates = PersistentMemo(root / ".cache" / "dates.pickle", installed_versions(("Babel",))["Babel"], DATES.table)
-            body_keys = {v.url: v.body_key or digest(v.load_html()) for v in views}
+            body_keys = {v.url: v.body_key for v in views}
             render_pages(pages, theme, renderer, cache, manifest, out, tree, problems, options.jobs, staged, body_keys)
             dates.save()
 

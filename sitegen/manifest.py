@@ -69,15 +69,15 @@ def _records(item: Any, memo: dict[int, str]) -> Any:
     return _signature(item, memo)
 
 
-def page_key(theme: str, page: Any, memo: dict[int, str], reads: tuple[str, ...], bodies: dict[str, str]) -> str:
+def page_key(theme: str, page: Any, memo: dict[int, str], reads: tuple[str, ...], body_keys: dict[str, str]) -> str:
     """Key of a page's bytes: the theme (templates, strings, config), the page record, and the
-    bodies its templates read when it was last rendered (`reads`, URLs; `bodies`: URL → render key).
+    bodies its templates read when it was last rendered (`reads`, URLs; `body_keys`: URL → render key).
     Everything a template could decide on is in the record, so a page renders the same while its
     key is the same: editing a post's text renders again its own page and the feeds showing it,
     not the lists, neighbours and translation that show its title. The URLs read end the key,
     one per line, for the next build to know them."""
-    body_keys = repr([bodies.get(url, "") for url in reads])
-    return "\n".join([digest(theme + _signature(page, memo) + body_keys), *reads])
+    bodies = repr([body_keys.get(url, "") for url in reads])
+    return "\n".join([digest(theme + _signature(page, memo) + bodies), *reads])
 
 
 def reads_of(key: str) -> tuple[str, ...]:

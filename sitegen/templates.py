@@ -152,8 +152,8 @@ def _render_page(inherited: tuple[Renderer, list[Page], Callable | None],
 
 def render_all(renderer: Renderer, pages: list[Page], jobs: int = 0,
                then: Callable[[int, bytes], Any] | None = None) -> list[tuple[tuple[bytes, tuple[str, ...]] | Problem, Any]]:
-    """Each page's bytes and the bodies it read (or the problem that stopped it), over the cores when there are many,
-    with what `then(index, bytes)` returned: it runs where the page was rendered. Dates the
+    """Each page's bytes and the bodies it read (or the problem that stopped it), over the cores
+    when there are many, with what `then(index, bytes)` returned: it runs where the page was rendered. Dates the
     workers formatted join this process's memo (i18n.DATES), which the build keeps."""
     results = []
     for result, after, dates in pool_map(_render_page, range(len(pages)), jobs, inherited=(renderer, pages, then)):
