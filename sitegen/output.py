@@ -5,7 +5,9 @@ each through a temporary file and an atomic rename, and files no longer produced
 removed. Renames happen only after every stage succeeded, so a failed build leaves the
 previous output untouched. Rendering into a fresh directory and swapping it in would give
 the same guarantee but costs far more here: creating files is ~5× slower than overwriting
-them on this machine (see shared/FACTS.md).
+them on this machine (see shared/FACTS.md), and many times more when many files were just
+deleted, since its ext4 runs without a journal and then checks each new inode against those
+deleted in the last minutes (fs/ext4/ialloc.c, recently_deleted).
 
 Creating files is kernel work that ran on one core after everything else, so pages rendered
 in worker processes are staged there: written to their temporary file as soon as rendered.
