@@ -195,7 +195,8 @@ def main() -> None:
                   " faster. MkDocs rebuilds use --dirty.)")
         if args.scale:
             big = write_corpus(work / "big", args.posts * args.scale)
-            set_aside(corpus / "_site", work / "trash"), set_aside(corpus / ".cache", work / "trash")
+            for folder in mine.outputs:
+                set_aside(corpus / folder, work / "trash")
             base, _ = timed(mine.build, corpus)   # right before the big one: the same machine speed
             seconds, memory = timed([sys.executable, str(REPO / "site.py"), "--root", str(big), "build", "-q"], big)
             print(f"\nscale ×{args.scale}: cold build {seconds:.2f}s ({memory:.0f} MiB) = {seconds / base:.2f}× "
