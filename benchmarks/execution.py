@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from sitegen.build import BuildOptions, build  # noqa: E402
-from sitegen.execute import SessionPlan, run_sessions  # noqa: E402
+from sitegen.execution.kernels import SessionPlan, run_sessions  # noqa: E402
 
 
 def copy_project(dest: Path) -> Path:

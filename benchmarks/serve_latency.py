@@ -51,9 +51,9 @@ def copy_site(source: Path, target: Path) -> Path:
 
 def post_and_url(root: Path) -> tuple[Path, str]:
     sys.path.insert(0, str(REPO))
-    from sitegen.config import load_config
-    from sitegen.content import discover, parse_source
-    from sitegen.pages import url_of
+    from sitegen.sources.config import load_config
+    from sitegen.sources.content import discover, parse_source
+    from sitegen.site.pages import url_of
 
     config, _ = load_config(root)
     sources, _ = discover(root, config.languages)

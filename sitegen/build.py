@@ -14,24 +14,39 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from .blocks import parse_blocks
-from .cache import digest, installed_versions
-from .highlight import HIGHLIGHTED, pygments_css
-from .config import SiteConfig, load_config
-from .content import FRONT_MATTER, Post, discover, is_visible, parse_remembered, read_inputs, split_front_matter
 from .errors import Problem, SiteError, error, errors_only, warning
-from .i18n import DATES, load_strings, translation_groups
-from .liquid import LiquidContext, render_liquid
-from .manifest import Manifest, input_fingerprint, page_key, reads_of
-from .math import MATHML
+from .execution import ExecutionReport, PostBlocks, digest, execute_all, installed_versions, parse_blocks
+from .markup import HIGHLIGHTED, MATHML, pygments_css
 from .memo import PersistentMemo
-from .output import OutputTree, Staged, WriteReport, check_output_dir, discard, write_tree
-from .output import stage as stage_file
-from .pages import build_pages, make_view, output_path, sitemap_page, url_of
-from .render import post_problems, prepare
-from .render_cache import RenderCache
-from .sessions import ExecutionReport, PostBlocks, execute_all
-from .templates import Renderer, render_all, site_view, template_name
+from .output import (
+    Manifest,
+    OutputTree,
+    Staged,
+    WriteReport,
+    check_output_dir,
+    discard,
+    input_fingerprint,
+    page_key,
+    reads_of,
+    stage as stage_file,
+    write_tree,
+)
+from .render import RenderCache, Renderer, post_problems, prepare, render_all, site_view, template_name
+from .site import DATES, build_pages, make_view, output_path, sitemap_page, translation_groups, url_of
+from .sources import (
+    FRONT_MATTER,
+    LiquidContext,
+    Post,
+    SiteConfig,
+    discover,
+    is_visible,
+    load_config,
+    load_strings,
+    parse_remembered,
+    read_inputs,
+    render_liquid,
+    split_front_matter,
+)
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from .config import load_config
-from .content import discover, parse_source, slugify
 from .errors import SiteError, error
+from .sources import discover, load_config, parse_source, slugify
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 BODY = {

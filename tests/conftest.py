@@ -15,7 +15,7 @@ __all__ = ["FIXTURES", "ROOT", "make_site"]
 
 def pytest_collection_modifyitems(items):
     """Browser tests last: Playwright leaves a thread running in this process, and with another
-    thread running the build never forks (sitegen/parallel.py), so the forked paths would go untested."""
+    thread running the build never forks (sitegen/render/parallel.py), so the forked paths would go untested."""
     items.sort(key=lambda item: "browser" in item.path.parts)
 
 

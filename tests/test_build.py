@@ -14,7 +14,7 @@ from sitecheck import alternates, broken_links, hreflang_problems, html_pages, s
 from sitegen.build import BuildOptions, build
 from sitegen.cli import main
 from sitegen.errors import SiteError
-from sitegen.render_cache import RenderCache
+from sitegen.render.cache import RenderCache
 
 FR_POST = "fr/2021/04/05/phase-d-entrainement/index.html"
 EN_POST = "en/2021/04/05/training-phase/index.html"
@@ -289,11 +289,11 @@ def test_failure_after_pages_were_staged_leaves_the_output_as_it_was(basic, monk
     fails afterwards (here --strict, at the very end) must take them back."""
     import threading
 
-    import sitegen.parallel
+    import sitegen.render.parallel
 
     site, out, _ = basic
     assert threading.active_count() == 1                               # else the build would not fork
-    monkeypatch.setattr(sitegen.parallel, "PARALLEL_FROM", 1)        # the forked workers, even here
+    monkeypatch.setattr(sitegen.render.parallel, "PARALLEL_FROM", 1)        # the forked workers, even here
     (site / "templates/partials/meta.html").write_text("<p>changed</p>\n")   # every post page changes
     if output == "none":
         shutil.rmtree(out)
@@ -386,8 +386,8 @@ def test_a_body_edit_renders_again_only_the_pages_that_show_that_body(basic, mon
     """Lists, the neighbours' links and the translation's switcher show a post's title, not its
     body: their templates read no body, so their keys hold none, and they are not rendered again
     when only the body changes. The post's page and the feed, which shows bodies, are."""
-    from sitegen.manifest import reads_of
-    from sitegen.templates import Renderer
+    from sitegen.output.manifest import reads_of
+    from sitegen.render.templates import Renderer
 
     site, out, _ = basic
     recorded = {path: reads_of(record[2]) for path, record in json.loads((site / ".cache/manifest.json").read_text())["files"].items()}

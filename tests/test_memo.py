@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 import pytest
 
-import sitegen.i18n as i18n
+import sitegen.site.i18n as i18n
 from sitegen.memo import Memo, PersistentMemo
 
 
@@ -97,13 +97,13 @@ def test_highlighted_code_and_mathml_reach_the_build_from_the_workers(monkeypatc
     """The render workers hand back what they highlighted and converted (forked processes)."""
     import threading
 
-    import sitegen.parallel
-    from sitegen.highlight import HIGHLIGHTED
-    from sitegen.math import MATHML
-    from sitegen.render import RenderRequest, render_many
+    import sitegen.render.parallel
+    from sitegen.markup.highlight import HIGHLIGHTED
+    from sitegen.markup.math import MATHML
+    from sitegen.render.bodies import RenderRequest, render_many
 
     assert threading.active_count() == 1   # else nothing forks
-    monkeypatch.setattr(sitegen.parallel, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(sitegen.render.parallel, "PARALLEL_FROM", 1)
     for memo in (HIGHLIGHTED, MATHML):
         monkeypatch.setattr(memo, "table", {})
         monkeypatch.setattr(memo, "fresh", [])

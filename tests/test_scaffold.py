@@ -11,7 +11,7 @@ from sites import make_site
 import pytest
 
 from sitegen.build import BuildOptions, build
-from sitegen.content import Source, parse_source
+from sitegen.sources.content import Source, parse_source
 from sitegen.errors import SiteError
 from sitegen.scaffold import new_post
 

@@ -13,9 +13,9 @@ from sites import ROOT
 from htmltools import parse
 from sitecheck import alternates, broken_links, hreflang_problems, html_pages, switcher
 from sitegen.build import build
-from sitegen.config import load_config
-from sitegen.content import discover, parse_source
-from sitegen.pages import output_path, url_of
+from sitegen.sources.config import load_config
+from sitegen.sources.content import discover, parse_source
+from sitegen.site.pages import output_path, url_of
 
 PARTS = ("site.yaml", "content", "templates", "static", "i18n", "code_samples", ".cache")
 

@@ -1,0 +1,181 @@
+"""Markdown body → Rendered: HTML, table of contents, excerpt, reading time. No file I/O.
+
+Python-Markdown with pymdown-extensions; math turned into MathML (math.py) and French
+typography applied (typography.py) after Markdown. Executed blocks arrive already
+rendered and are put in place of their placeholders.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..sources import slugify
+from .highlight import fence
+from .math import render_math
+from .triggers import triggered_inline, use_triggered_blocks
+from .typography import french
+
+PLACEHOLDER = "SITEGENBLOCK{}X"
+PLACEHOLDER_P = re.compile(r"<p>SITEGENBLOCK(\d+)X</p>")
+WORD = re.compile(r"\w+(?:['’-]\w+)*")
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    toc: tuple[TocEntry, ...]
+    excerpt: str
+    words: int
+    math_errors: tuple[tuple[int, str], ...] = ()   # (line in body, message)
+    images_without_alt: tuple[str, ...] = ()         # their src
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.words / 220))
+
+
+def _toc_slug(value: str, separator: str) -> str:
+    return slugify(value) or "section"
+
+
+@lru_cache(maxsize=1)
+def _markdown():
+    return new_markdown()
+
+
+@lru_cache(maxsize=1)
+def _markdown_class():
+    """Python-Markdown with this site's changes; imported on first render only (`--help` stays fast)."""
+    import importlib
+    from xml.etree.ElementTree import Element
+
+    import markdown
+    from markdown.extensions.toc import TocExtension, TocTreeprocessor
+
+    class TokensOnly(TocTreeprocessor):
+        def build_toc_div(self, toc_list: list) -> Element:
+            """The theme renders the contents from md.toc_tokens: the HTML list Markdown also
+            builds, serializes and post-processes for every page (md.toc) is never used."""
+            return Element("div")
+
+    class TocTokensOnly(TocExtension):
+        TreeProcessorClass = TokensOnly
+
+    class Markdown(markdown.Markdown):
+        def build_extension(self, ext_name: str, configs: dict):
+            """By module path: Markdown would first scan every installed package's entry points
+            for the name (~30 ms a process, on each edit rebuild)."""
+            if ext_name == "toc":
+                return TocTokensOnly(**configs)
+            module = importlib.import_module(ext_name if "." in ext_name else f"markdown.extensions.{ext_name}")
+            return module.makeExtension(**configs)
+
+        def reset(self):
+            self.block_levels: dict = {}
+            return super().reset()
+
+        def is_block_level(self, tag) -> bool:
+            """Asked about 250 times a page; Markdown lowercases the tag and scans a list of 60 each time."""
+            try:
+                return self.block_levels[tag]
+            except KeyError:
+                level = self.block_levels[tag] = super().is_block_level(tag)
+                return level
+
+    return Markdown
+
+
+def new_markdown(triggered: bool = True):
+    md = _markdown_class()(
+        # each extension adds inline patterns run on every text node: only what authors need
+        extensions=[
+            "tables", "footnotes", "attr_list", "md_in_html", "admonition", "toc", "def_list", "abbr",
+            "pymdownx.superfences", "pymdownx.tasklist", "pymdownx.arithmatex", "pymdownx.tilde",
+        ],
+        extension_configs={
+            # marker "": the theme shows the table of contents; searching every text for `[TOC]` cost 3%
+            "toc": {"slugify": _toc_slug, "toc_depth": "2-4", "permalink": "#", "permalink_class": "anchor", "marker": "",
+                    "permalink_title": ""},
+            "pymdownx.superfences": {"custom_fences": [
+                {"name": "*", "class": "highlight", "format": fence,
+                 "validator": lambda language, inputs, options, attrs, md:
+                     options.update(linenums=inputs.pop("linenums", "")) or not inputs}]},
+            "pymdownx.arithmatex": {"generic": True},
+            "pymdownx.tasklist": {"custom_checkbox": False},
+            # ~~strike~~, also inside words as on GitHub; no ~subscript~: its patterns took 16 ms to build
+            "pymdownx.tilde": {"subscript": False, "smart_delete": False},
+            "footnotes": {"BACKLINK_TITLE": ""},
+        },
+        output_format="html",
+    )
+    if triggered:
+        inline = triggered_inline(md)
+        if inline is not None:
+            md.treeprocessors.register(inline, "inline", 20)   # the stock stage's name and priority
+        use_triggered_blocks(md)
+    return md
+
+
+def _flatten_toc(tokens: list[dict]) -> list[TocEntry]:
+    out = []
+    for token in tokens:
+        out.append(TocEntry(token["level"], token["id"], html.unescape(re.sub(r"<[^>]+>", "", token["name"]))))
+        out.extend(_flatten_toc(token["children"]))
+    return out
+
+
+def _excerpt(html: str, separator: str) -> str:
+    if separator in html:
+        return html.split(separator, 1)[0].strip()
+    m = re.search(r"<p>.*?</p>", html, re.S)
+    return m.group(0) if m else ""
+
+
+def count_words(html: str) -> int:
+    prose = re.sub(r"<(pre|math|script|style)\b.*?</\1>", " ", PLACEHOLDER_P.sub(" ", html), flags=re.S)
+    return len(WORD.findall(re.sub(r"<[^>]+>", " ", prose)))
+
+
+def _line_of(body: str, latex: str) -> int:
+    """Line of an expression in the source: with its delimiters first, so code quoting it is skipped."""
+    inner = r"\s*(?P<x>" + re.escape(latex) + r")\s*"
+    for pattern in (rf"(?<![\\$])\$\$?{inner}\$", rf"\\[(\[]{inner}\\[)\]]", f"(?P<x>{re.escape(latex)})",
+                    f"(?P<x>{re.escape(latex.split(chr(10), 1)[0].strip())})"):
+        m = re.search(pattern, body)
+        if m:
+            return body.count("\n", 0, m.start("x")) + 1
+    return 1
+
+
+def render(body: str, lang: str, blocks: tuple[str, ...] = (), excerpt_separator: str = "<!--more-->") -> Rendered:
+    """Pure: Markdown text (placeholders for executed blocks) → Rendered."""
+    md = _markdown()
+    md.reset()
+    text = md.convert(body)
+    toc = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
+    text, failures = render_math(text)
+    if lang == "fr":
+        text = french(text)
+        toc = tuple(TocEntry(e.level, e.id, french(e.title)) for e in toc)
+    words = count_words(text)
+    text = PLACEHOLDER_P.sub(lambda m: blocks[int(m.group(1))], text)
+    errors = tuple((_line_of(body, latex), f"math `{latex}`: {message}") for latex, message in failures)
+    return Rendered(text, toc, _excerpt(text, excerpt_separator), words, errors, images_without_alt(text))
+
+
+def images_without_alt(html_text: str) -> tuple[str, ...]:
+    found = []
+    for m in re.finditer(r"<img\b[^>]*>", html_text):
+        if not re.search(r"\balt\s*=", m.group(0)):
+            src = re.search(r'src="([^"]*)"', m.group(0))
+            found.append(src.group(1) if src else "")
+    return tuple(found)

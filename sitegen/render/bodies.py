@@ -1,0 +1,102 @@
+"""Posts → rendered bodies: executed blocks turned into HTML, figures and downloads collected,
+then Markdown rendered for every post (memoized; the misses in parallel processes).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from ..errors import Problem, error, warning
+from ..execution import ExecutionReport, PostBlocks, digest, notebook, render_block, result_for, script
+from ..markup import HIGHLIGHTED, MATHML, Rendered, TocEntry, render
+from ..site import Download, output_path
+from ..sources import Post, SiteConfig
+from .parallel import pool_map
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    text: str
+    lang: str
+    blocks: tuple[str, ...]
+    separator: str
+
+    def key(self, versions: str) -> str:
+        return digest("\x00".join((versions, self.lang, self.separator, self.text, *self.blocks)))
+
+
+@dataclass(frozen=True)
+class PreparedPost:
+    request: RenderRequest
+    files: tuple[tuple[str, bytes], ...]          # figures and downloads: (output path, bytes)
+    downloads: tuple[Download, ...]
+    problems: tuple[Problem, ...]
+
+
+def prepare(pb: PostBlocks, execution: ExecutionReport, config: SiteConfig, t, url: str) -> PreparedPost:
+    """The executed blocks of a post as HTML, its figures, and its notebook and script."""
+    post, files, problems, htmls = pb.post, [], [], []
+    results = [result_for(execution, b) for b in pb.blocks]
+    for block, checked in zip(pb.blocks, results):
+        view = render_block(block, checked.result if checked else None, post.lang, config.languages, t, config.baseurl)
+        if view.missing_alt:
+            problems.append(error(post.path, block.line, f"block {block.index} ({block.label}) draws a figure: "
+                                                         "give it alt text with alt=\"…\""))
+        files += view.assets
+        htmls.append(view.html)
+    downloads: tuple[Download, ...] = ()
+    if pb.blocks:
+        base = output_path(url).rsplit("/", 1)[0]
+        pairs = tuple((b, c.result if c else None) for b, c in zip(pb.blocks, results))
+        absolute = config.absolute(url)
+        for name, data, label in (
+                (f"{post.slug}.ipynb", notebook(post.front.title, absolute, pairs, post.lang, config.languages), "notebook"),
+                (f"{post.slug}.py", script(post.front.title, absolute, tuple(pb.blocks), post.lang, config.languages), "script")):
+            files.append((f"{base}/{name}".lstrip("/"), data))
+            downloads += (Download(t(f"download_{label}"), f"{config.baseurl}/{base}/{name}".replace("//", "/")),)
+    request = RenderRequest(pb.text, post.lang, tuple(htmls), post.front.excerpt_separator)
+    return PreparedPost(request, tuple(files), downloads, tuple(problems))
+
+
+def _render(_: None, request: RenderRequest) -> tuple[Rendered, str, tuple[list, list]]:
+    """One body rendered, with the summary its cache entry stores (made here, in parallel), and the
+    code highlighted and the math converted here for the first time (the build keeps them)."""
+    rendered = render(request.text, request.lang, request.blocks, request.separator)
+    return rendered, encode(rendered), (HIGHLIGHTED.take_fresh(), MATHML.take_fresh())
+
+
+def render_many(requests: list[RenderRequest], jobs: int) -> list[tuple[Rendered, str]]:
+    """(rendered body, cache summary) of each request, over the cores when there is enough work."""
+    results = []
+    for rendered, summary, (highlighted, mathml) in pool_map(_render, requests, jobs):
+        HIGHLIGHTED.table.update(highlighted)
+        MATHML.table.update(mathml)
+        results.append((rendered, summary))
+    return results
+
+
+def post_problems(post: Post, rendered: Rendered) -> list[Problem]:
+    """Math errors at their line, and images without alt text."""
+    found = [error(post.path, post.body_line + line - 1, message) for line, message in rendered.math_errors]
+    for src in rendered.images_without_alt:
+        name = src or "an image"
+        at = post.body.find(name)
+        line = post.body_line + post.body.count("\n", 0, at) if at >= 0 else None
+        found.append(warning(post.path, line, f"image {name} has no alt text"))
+    return found
+
+
+def encode(rendered: Rendered) -> str:
+    """The summary stored beside a rendered body's HTML. Made in the render workers, in parallel."""
+    summary = {**asdict(rendered), "html": "", "toc": [list(asdict(e).values()) for e in rendered.toc]}
+    return json.dumps(summary, ensure_ascii=False)
+
+
+def decode(summary: str) -> Rendered | None:
+    """A cached body without its HTML (see `RenderCache.html`)."""
+    try:
+        data = json.loads(summary)
+        return Rendered("", tuple(TocEntry(*e) for e in data["toc"]), data["excerpt"], data["words"],
+                        tuple(tuple(e) for e in data["math_errors"]), tuple(data["images_without_alt"]))
+    except (ValueError, KeyError, TypeError):
+        return None   # corrupt: render again

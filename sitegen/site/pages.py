@@ -1,0 +1,249 @@
+"""Page records: what the site contains and at which URL.
+
+Pure functions from rendered posts to `Page`s — posts and pages, paginated homes,
+categories, tags, yearly archive, feeds, sitemap, 404s and the bilingual root —
+with the translation links (switcher, hreflang) each page carries.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from ..markup import Rendered, french
+from ..sources import Post, SiteConfig, slugify
+
+
+@dataclass(frozen=True)
+class Download:
+    label: str
+    url: str
+
+
+# The posts (by URL) whose body, HTML or table of contents, templates read: Renderer.render empties
+# it before each page, and the page's key holds those bodies only (manifest.page_key).
+BODIES_READ: set[str] = set()
+
+
+@dataclass(frozen=True)
+class PostView:
+    """What templates see of a post or a page."""
+    title: str
+    url: str
+    lang: str
+    date: datetime | None
+    load_html: Callable[[], str] = field(compare=False, repr=False)   # the body, read when a page shows it
+    toc_entries: tuple
+    excerpt: str
+    reading_minutes: int
+    categories: tuple[tuple[str, str], ...]      # (name, url)
+    tags: tuple[tuple[str, str], ...]
+    description: str
+    image: str | None
+    layout: str
+    is_post: bool
+    path: str
+    extra: dict[str, Any] = field(default_factory=dict)
+    downloads: tuple[Download, ...] = ()
+    body_key: str = ""           # the render key of html and toc: page keys use it instead of the html
+    previous: "PostView | None" = None
+    next: "PostView | None" = None
+
+    @property
+    def html(self) -> str:
+        BODIES_READ.add(self.url)
+        return self.load_html()
+
+    @property
+    def toc(self) -> tuple:
+        BODIES_READ.add(self.url)
+        return self.toc_entries
+
+    def __getitem__(self, key: str) -> Any:
+        return self.extra[key]   # Jekyll's page.<any key>; KeyError → undefined in templates
+
+
+@dataclass(frozen=True)
+class SwitchLink:
+    lang: str
+    url: str
+    available: bool   # False: no translation, the link goes to that language's home
+
+
+@dataclass(frozen=True)
+class Paginator:
+    page: int
+    pages: int
+    previous_url: str | None
+    next_url: str | None
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    template: str
+    lang: str | None
+    title: str
+    alternates: tuple[tuple[str, str], ...] = ()     # (lang, url) of every version, this one included
+    x_default: str | None = None                     # hreflang x-default; else the default language's version
+    switcher: tuple[SwitchLink, ...] = ()
+    post: PostView | None = None
+    posts: tuple[PostView, ...] = ()
+    paginator: Paginator | None = None
+    years: tuple[tuple[int, tuple[PostView, ...]], ...] = ()
+    terms: tuple[tuple[str, str, int], ...] = ()     # (name, url, count) on taxonomy indexes
+    description: str = ""
+    source: str | None = None                        # the content file behind the page, if any
+    children: tuple["Page", ...] = ()                # the sitemap's entries
+
+    def __getitem__(self, key: str) -> Any:
+        if self.post is None:
+            raise KeyError(key)
+        return self.post.extra[key]
+
+
+def expand_permalink(pattern: str, post: Post) -> str:
+    when = post.date or datetime(1970, 1, 1, tzinfo=timezone.utc)
+    values = {
+        ":lang": post.lang, ":year": f"{when.year:04d}", ":month": f"{when.month:02d}", ":day": f"{when.day:02d}",
+        ":slug": post.slug, ":title": post.slug,
+        ":categories": "/".join(slugify(c) for c in post.front.categories),
+    }
+    url = pattern
+    for token in sorted(values, key=len, reverse=True):
+        url = url.replace(token, values[token])
+    while "//" in url:
+        url = url.replace("//", "/")
+    return url
+
+
+def url_of(post: Post, config: SiteConfig) -> str:
+    if post.front.permalink:
+        return post.front.permalink
+    return expand_permalink(config.permalink if post.is_post else config.page_permalink, post)
+
+
+def output_path(url: str) -> str:
+    """/fr/x/ → fr/x/index.html; /feed.xml → feed.xml."""
+    path = url.lstrip("/")
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def home_url(lang: str) -> str:
+    return f"/{lang}/"
+
+
+def term_url(lang: str, kind: str, name: str) -> str:
+    return f"/{lang}/{kind}/{slugify(name) or 'x'}/"
+
+
+def make_view(post: Post, rendered: Rendered, url: str, downloads: tuple[Download, ...] = (),
+              body_key: str = "", load_html: Callable[[], str] | None = None) -> PostView:
+    """A post as templates see it; its HTML is `rendered.html`, or what `load_html` returns."""
+    front = post.front
+    excerpt = front.excerpt if front.excerpt is not None else rendered.excerpt
+    title, description = front.title, front.description or ""
+    if post.lang == "fr":   # front matter text gets the same typography as the body
+        title, description = french(title), french(description)
+    return PostView(
+        title=title, url=url, lang=post.lang, date=post.date, load_html=load_html or (lambda: rendered.html), toc_entries=rendered.toc,
+        excerpt=excerpt, reading_minutes=rendered.reading_minutes,
+        categories=tuple((c, term_url(post.lang, "categories", c)) for c in front.categories),
+        tags=tuple((t, term_url(post.lang, "tags", t)) for t in front.tags),
+        description=description, image=front.image,
+        layout=front.layout or ("post" if post.is_post else "page"), is_post=post.is_post, path=post.path,
+        extra=dict(front.extra), downloads=downloads, body_key=body_key,
+    )
+
+
+def _with_neighbours(posts: list[PostView]) -> list[PostView]:
+    """Newest first; previous = older post, next = newer post, in the same language."""
+    from dataclasses import replace
+
+    linked = []
+    for i, view in enumerate(posts):
+        older = posts[i + 1] if i + 1 < len(posts) else None
+        newer = posts[i - 1] if i > 0 else None
+        linked.append(replace(view, previous=older, next=newer))
+    return linked
+
+
+def _switcher(config: SiteConfig, lang: str, versions: dict[str, str]) -> tuple[SwitchLink, ...]:
+    return tuple(SwitchLink(other, versions.get(other, home_url(other)), other in versions)
+                 for other in config.languages if other != lang)
+
+
+def _same_everywhere(config: SiteConfig, lang: str, url_for_lang) -> dict[str, Any]:
+    versions = {lg: url_for_lang(lg) for lg in config.languages}
+    return {"alternates": tuple(versions.items()), "switcher": _switcher(config, lang, versions)}
+
+
+def build_pages(config: SiteConfig, views: list[PostView], groups: dict[str, dict[str, str]],
+                titles: dict[str, dict[str, str]]) -> list[Page]:
+    """All pages of the site. `groups`: url → {lang: url} of its translations; `titles`: lang → UI labels."""
+    pages: list[Page] = []
+    by_lang = {lang: sorted((v for v in views if v.is_post and v.lang == lang),
+                            key=lambda v: (v.date, v.url), reverse=True) for lang in config.languages}
+    by_lang = {lang: _with_neighbours(posts) for lang, posts in by_lang.items()}
+
+    for view in [v for posts in by_lang.values() for v in posts] + [v for v in views if not v.is_post]:
+        versions = groups.get(view.url, {view.lang: view.url})
+        pages.append(Page(url=view.url, template=view.layout, lang=view.lang, title=view.title,
+                          alternates=tuple((lg, versions[lg]) for lg in config.languages if lg in versions),
+                          switcher=_switcher(config, view.lang, versions), post=view,
+                          description=view.description or view.excerpt, source=view.path))
+
+    for lang in config.languages:
+        posts = by_lang[lang]
+        labels = titles[lang]
+        chunks = [posts[i:i + config.paginate] for i in range(0, len(posts), config.paginate)] or [[]]
+        for number, chunk in enumerate(chunks, start=1):
+            url = home_url(lang) if number == 1 else f"/{lang}/page/{number}/"
+            paginator = Paginator(
+                number, len(chunks),
+                None if number == 1 else (home_url(lang) if number == 2 else f"/{lang}/page/{number - 1}/"),
+                f"/{lang}/page/{number + 1}/" if number < len(chunks) else None)
+            # the homes and the bilingual root page form one group; the root is its x-default
+            links = {**_same_everywhere(config, lang, home_url), "x_default": "/"} if number == 1 else \
+                {"alternates": ((lang, url),), "switcher": _switcher(config, lang, {})}
+            pages.append(Page(url=url, template="home", lang=lang, title=config.title[lang], posts=tuple(chunk),
+                              paginator=paginator, description=config.description[lang], **links))
+
+        for kind in ("categories", "tags"):
+            members: dict[str, list[PostView]] = {}
+            for view in posts:
+                for name, _ in (view.categories if kind == "categories" else view.tags):
+                    members.setdefault(name, []).append(view)
+            terms = tuple(sorted(((name, term_url(lang, kind, name), len(p)) for name, p in members.items()),
+                                 key=lambda t: t[0].lower()))
+            index_url = f"/{lang}/{kind}/"
+            pages.append(Page(url=index_url, template="terms", lang=lang, title=labels[kind], terms=terms,
+                              **_same_everywhere(config, lang, lambda lg: f"/{lg}/{kind}/")))
+            for name, url, _count in terms:
+                pages.append(Page(url=url, template="term", lang=lang, title=name, posts=tuple(members[name]),
+                                  alternates=((lang, url),), switcher=_switcher(config, lang, {})))
+
+        years: dict[int, list[PostView]] = {}
+        for view in posts:
+            years.setdefault(view.date.year, []).append(view)
+        pages.append(Page(url=f"/{lang}/archive/", template="archive", lang=lang, title=labels["archive"],
+                          years=tuple(sorted(((y, tuple(v)) for y, v in years.items()), reverse=True)),
+                          **_same_everywhere(config, lang, lambda lg: f"/{lg}/archive/")))
+        pages.append(Page(url=f"/{lang}/feed.xml", template="feed.xml", lang=lang, title=config.title[lang],
+                          posts=tuple(posts[:20])))
+        pages.append(Page(url=f"/{lang}/404.html", template="404", lang=lang, title=labels["not_found"],
+                          **_same_everywhere(config, lang, lambda lg: f"/{lg}/404.html")))
+
+    root_links = {"alternates": tuple((lg, home_url(lg)) for lg in config.languages), "x_default": "/"}
+    pages.append(Page(url="/", template="root", lang=None, title=" · ".join(dict.fromkeys(config.title.values())),
+                      **root_links))
+    pages.append(Page(url="/404.html", template="404", lang=None, title="404"))
+    pages.append(Page(url="/robots.txt", template="robots.txt", lang=None, title=""))
+    return pages
+
+
+def sitemap_page(pages: list[Page]) -> Page:
+    """Every HTML page a reader can land on, with its language alternates."""
+    listed = tuple(p for p in pages if (p.url.endswith("/") or p.url.endswith(".html"))
+                   and "/page/" not in p.url and p.template != "404")
+    return Page(url="/sitemap.xml", template="sitemap.xml", lang=None, title="", children=listed)

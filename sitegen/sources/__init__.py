@@ -1,0 +1,26 @@
+"""The sources stage: the project's files in, typed records out.
+
+Takes site.yaml, content/ (posts and pages: Jekyll file names, YAML front matter), i18n/ and the
+Liquid in the text; gives SiteConfig, Post records (Source + front matter + body), the UI Strings
+of each language, and the Liquid subset rendered into Markdown text.
+"""
+from .config import SiteConfig, Tolerance, load_config
+from .content import (
+    FRONT_MATTER,
+    Post,
+    discover,
+    is_visible,
+    parse_remembered,
+    parse_source,
+    read_inputs,
+    slugify,
+    split_front_matter,
+)
+from .liquid import LiquidContext, render_liquid, split_fences
+from .strings import Strings, load_strings
+
+__all__ = [
+    "FRONT_MATTER", "LiquidContext", "Post", "SiteConfig", "Strings", "Tolerance", "discover",
+    "is_visible", "load_config", "load_strings", "parse_remembered", "parse_source", "read_inputs",
+    "render_liquid", "slugify", "split_fences", "split_front_matter"
+]

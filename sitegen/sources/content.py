@@ -1,0 +1,330 @@
+"""Sources → Posts: reading the inputs, Jekyll file-naming rules, front matter split and typed.
+
+`read_inputs()` is the only function here that touches the filesystem: every input file is
+read once per build, and its bytes serve both the build's fingerprint and `discover()`.
+`parse_source()` turns the text of one file into a typed `Post` or a list of located problems.
+"""
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from functools import lru_cache
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import Problem, error
+
+INPUT_FOLDERS = ("content", "templates", "static", "i18n", "code_samples")
+POST_EXTENSIONS = (".md", ".markdown")
+# Jekyll's rule: YYYY-MM-DD-title.ext (month and day may have one digit).
+POST_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$")
+DATE_ONLY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+KNOWN_KEYS = {
+    "layout", "title", "date", "categories", "category", "tags", "permalink", "published",
+    "excerpt", "excerpt_separator", "description", "image", "lang", "translation_key", "draft", "slug",
+}
+# letters NFKD does not decompose into ASCII
+LIGATURES = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d"}
+TOP_KEY = re.compile(r"""^([^\s#:'"-][^:]*?)[ \t]*:(?:[ \t]|$)""")
+DATE_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%z",
+                "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str          # relative to the project root, with forward slashes
+    kind: str          # "post" or "page"
+    lang: str          # from the folder
+    text: str
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    title: str
+    date: datetime | None
+    layout: str | None = None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    permalink: str | None = None
+    published: bool = True
+    draft: bool = False
+    excerpt: str | None = None
+    excerpt_separator: str = "<!--more-->"
+    description: str | None = None
+    image: str | None = None
+    lang: str | None = None
+    translation_key: str | None = None
+    slug: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Post:
+    """A post or a page, parsed but not rendered."""
+    source: Source
+    front: FrontMatter
+    body: str
+    body_line: int      # line of the file where the body starts (1-based)
+    slug: str
+    date: datetime | None
+    lang: str
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, key: str) -> int | None:
+        return self.key_lines.get(key)
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    @property
+    def is_post(self) -> bool:
+        return self.source.kind == "post"
+
+    @property
+    def stem(self) -> str:
+        return self.source.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+    @property
+    def translation_key(self) -> str:
+        return self.front.translation_key or f"{self.source.kind}:{self.stem}"
+
+
+@lru_cache(maxsize=8192)
+def slugify(text: str) -> str:
+    """ASCII slug with accents transliterated: « Phase d'entraînement » → phase-d-entrainement."""
+    for letter, spelled in LIGATURES.items():
+        text = text.replace(letter, spelled)
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def read_inputs(root: Path, folders: tuple[str, ...] = INPUT_FOLDERS) -> dict[str, bytes]:
+    """The bytes of every file under the input folders, by path relative to the project."""
+    files = {}
+    for folder in folders:
+        top = os.path.join(root, folder)
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+            rel = os.path.relpath(dirpath, root).replace(os.sep, "/")
+            for name in filenames:
+                try:
+                    with open(os.path.join(dirpath, name), "rb") as handle:
+                        files[f"{rel}/{name}"] = handle.read()
+                except OSError:
+                    continue   # vanished, or not a regular file
+    return dict(sorted(files.items()))
+
+
+def discover(root: Path, languages: tuple[str, ...], files: dict[str, bytes] | None = None) -> tuple[list[Source], list[Problem]]:
+    """Every Markdown file under content/posts/<lang>/ and content/pages/<lang>/ (of `files`, the
+    inputs already read, when given)."""
+    sources, problems = [], []
+    if files is None:
+        files = read_inputs(root, ("content",))
+    for rel, data in files.items():
+        kind, folder = ("post", "posts") if rel.startswith("content/posts/") else ("page", "pages")
+        if not rel.startswith(f"content/{folder}/"):
+            continue
+        parts = rel.split("/")[2:]
+        name = parts[-1]
+        if name.startswith((".", "_", "#")) or name.endswith("~") or not name.endswith(POST_EXTENSIONS):
+            continue
+        lang = parts[0] if len(parts) > 1 else None
+        if lang not in languages:
+            problems.append(error(rel, None, f"{folder} live in content/{folder}/<lang>/ with lang one of {list(languages)}"))
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(error(rel, None, f"not valid UTF-8 text ({exc.reason} at byte {exc.start})"))
+            continue
+        sources.append(Source(rel, kind, lang, text.replace("\r\n", "\n")))
+    return sources, problems
+
+
+def parse_post_name(stem: str) -> tuple[date, str] | str:
+    """`2021-04-05-slug` → (date, slug), or a message saying which rule is broken."""
+    rule = "post file names follow Jekyll's rule YYYY-MM-DD-slug.md"
+    if DATE_ONLY.match(stem):
+        return f"{rule}: this name has a date but no slug"
+    m = POST_NAME.match(stem)
+    if not m:
+        return f"{rule}: no date at the start of the name"
+    year, month, day, rest = int(m[1]), int(m[2]), int(m[3]), m[4]
+    try:
+        when = date(year, month, day)
+    except ValueError as exc:
+        return f"{rule}: {m[1]}-{m[2]}-{m[3]} is not a date ({exc})"
+    slug = slugify(rest)
+    if not slug:
+        return f"{rule}: the slug {rest!r} has no letter or digit"
+    return when, slug
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int, int]:
+    """→ (yaml text or None, body, line where yaml starts, line where body starts); -1 if unclosed."""
+    if not text.startswith("---"):
+        return None, text, 0, 1
+    first_nl = text.find("\n")
+    if first_nl < 0 or text[:first_nl].strip() != "---":
+        return None, text, 0, 1
+    m = re.search(r"^(---|\.\.\.)[ \t]*$", text[first_nl + 1:], re.M)
+    if not m:
+        return None, text, -1, 1
+    yaml_text = text[first_nl + 1:first_nl + 1 + m.start()]
+    body_start = first_nl + 1 + m.end() + 1
+    return yaml_text, text[body_start:], 2, yaml_text.count("\n") + 3
+
+
+def parse_date(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), timezone.utc)
+    if isinstance(value, str):
+        for fmt in DATE_FORMATS:
+            try:
+                parsed = datetime.strptime(value.strip(), fmt)
+            except ValueError:
+                continue
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return None
+
+
+def _words(value: Any) -> tuple[str, ...] | None:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(value.split())
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return tuple(str(v) for v in value)
+    return None
+
+
+# YAML front matter already parsed, by its text: the build keeps it in .cache between runs (sitegen/memo.py),
+# as YAML is more than half of parsing a post. Values are only read, never changed, so they are shared.
+FRONT_MATTER: dict[str, Any] = {}
+
+
+def load_front_matter(text: str) -> Any:
+    if text not in FRONT_MATTER:
+        FRONT_MATTER[text] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return FRONT_MATTER[text]
+
+
+def parse_source(source: Source) -> tuple[Post | None, list[Problem]]:
+    """Pure: one source file → Post, or the problems that prevent it."""
+    path, problems = source.path, []
+    stem = Path(path).stem
+    file_date: datetime | None = None
+    if source.kind == "post":
+        named = parse_post_name(stem)
+        if isinstance(named, str):
+            return None, [error(path, None, named)]
+        file_day, slug = named
+        file_date = datetime.combine(file_day, time(), timezone.utc)
+    else:
+        slug = slugify(stem)
+
+    yaml_text, body, yaml_line, body_line = split_front_matter(source.text)
+    if yaml_line == -1:
+        return None, [error(path, 1, "front matter opened with `---` is never closed (did you forget the closing `---`?)")]
+    data: Any = {}
+    if yaml_text is not None:
+        try:
+            data = load_front_matter(yaml_text) or {}
+        except yaml.YAMLError as exc:
+            # the context mark says where the broken construct starts (an unclosed quote or bracket)
+            mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+            line = yaml_line + mark.line if mark else yaml_line
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            context = getattr(exc, "context", None)
+            detail = f"{context}: {problem}" if context and getattr(exc, "context_mark", None) else problem
+            return None, [error(path, line, f"front matter is not valid YAML ({detail})")]
+        if not isinstance(data, dict):
+            return None, [error(path, yaml_line, f"front matter must be a mapping of keys, got {type(data).__name__}")]
+
+    key_lines: dict[str, int] = {}
+    for i, text_line in enumerate((yaml_text or "").split("\n")):
+        m = TOP_KEY.match(text_line)
+        if m:
+            key_lines.setdefault(m.group(1), yaml_line + i)
+
+    def line_of(key: str) -> int:
+        return key_lines.get(key, max(yaml_line, 1))
+
+    def typed(key: str, types: tuple[type, ...], label: str) -> Any:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
+            problems.append(error(path, line_of(key), f"`{key}`: expected {label}, got {type(value).__name__} {value!r}"))
+            return None
+        return value
+
+    title = typed("title", (str, int, float), "a string")
+    when = file_date
+    if "date" in data:
+        when = parse_date(data["date"])
+        if when is None:
+            problems.append(error(path, line_of("date"),
+                                  f"`date`: expected YYYY-MM-DD [HH:MM[:SS] [+HHMM]], got {data['date']!r}"))
+    categories = _words(data.get("categories"))
+    if categories is None:
+        problems.append(error(path, line_of("categories"), "`categories`: expected a space-separated string or a list of strings"))
+    # Jekyll: the singular `category` is one category, spaces included
+    category = data.get("category")
+    if category is not None and not isinstance(category, (str, int, float)):
+        problems.append(error(path, line_of("category"), f"`category`: expected a string, got {type(category).__name__}"))
+    elif category is not None and categories is not None:
+        categories = tuple(dict.fromkeys(categories + (str(category),)))
+    tags = _words(data.get("tags"))
+    if tags is None:
+        problems.append(error(path, line_of("tags"), "`tags`: expected a space-separated string or a list of strings"))
+    lang = typed("lang", (str,), "a language code") or source.lang
+    if lang != source.lang:
+        problems.append(error(path, line_of("lang"), f"`lang: {lang}` contradicts the folder content/…/{source.lang}/"))
+    permalink = typed("permalink", (str,), "a URL path starting with /")
+    if permalink is not None and not permalink.startswith("/"):
+        problems.append(error(path, line_of("permalink"), f"`permalink`: must start with /, got {permalink!r}"))
+    published = typed("published", (bool,), "true or false")
+    draft = typed("draft", (bool,), "true or false")
+    front_slug = typed("slug", (str,), "a string")
+    strings = {k: typed(k, (str,), "a string") for k in
+               ("layout", "excerpt", "excerpt_separator", "description", "image", "translation_key")}
+    if title is None:
+        title = slug.replace("-", " ").capitalize()
+    if problems:
+        return None, problems
+
+    front = FrontMatter(
+        title=str(title), date=when, layout=strings["layout"], categories=categories or (), tags=tags or (),
+        permalink=permalink, published=published is not False, draft=bool(draft),
+        excerpt=strings["excerpt"], excerpt_separator=strings["excerpt_separator"] or "<!--more-->",
+        description=strings["description"], image=strings["image"], lang=lang,
+        translation_key=strings["translation_key"], slug=front_slug,
+        extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
+    )
+    return Post(source, front, body, body_line, slugify(front_slug) if front_slug else slug, when, lang, key_lines), []
+
+
+@lru_cache(maxsize=16384)
+def parse_remembered(source: Source) -> tuple[Post | None, tuple[Problem, ...]]:
+    """parse_source, memoized on the source (path and text): `serve` reads every file again on each
+    rebuild but parses only those that changed."""
+    post, problems = parse_source(source)
+    return post, tuple(problems)
+
+
+def is_visible(post: Post, now: datetime, drafts: bool, future: bool) -> bool:
+    if (post.front.draft or not post.front.published) and not drafts:
+        return False
+    if post.is_post and post.date and post.date > now + timedelta(seconds=1) and not future:
+        return False
+    return True

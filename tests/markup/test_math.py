@@ -1,0 +1,186 @@
+"""sitegen/markup/math.py: LaTeX → MathML, unsupported constructs refused with a hint."""
+from __future__ import annotations
+
+import pytest
+from htmltools import parse
+
+from sitegen.markup.math import MathError, render_math, strip_delimiters, to_mathml
+
+
+def mathml(latex: str, display: bool = False):
+    out = to_mathml(latex, display)
+    doc = parse(out)
+    (root,) = doc.find_all("math")
+    return out, root
+
+
+# --- what works (FACTS.md: "Fine") -------------------------------------------------------------
+
+@pytest.mark.parametrize("latex, element", [
+    (r"\frac{a}{b}", "mfrac"),
+    (r"\sqrt{x}", "msqrt"),
+    (r"\sum_{i=1}^{n} x_i", "munderover"),
+    (r"\int_0^1 f(x)\,dx", "msubsup"),
+    (r"\begin{align*} a &= b \\ c &= d \end{align*}", "mtable"),
+    (r"\begin{align} a &= b \end{align}", "mtable"),
+    (r"\begin{split} a &= b \\ &= c \end{split}", "mtable"),
+    (r"\begin{cases} 1 & x > 0 \\ 0 & \text{sinon} \end{cases}", "mtable"),
+    (r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}", "mtable"),
+    (r"\begin{array}{cc} 1 & 2 \end{array}", "mtable"),
+    (r"\text{si } x", "mtext"),
+    (r"\hat{y}", "mover"),
+    (r"\bar{x}", "mover"),
+    (r"\operatorname{ReLU}(x)", "mo"),
+    (r"\mathbf{W} x", "mi"),
+    (r"\mathcal{L}", "mi"),
+    (r"\mathbb{E}[X]", "mi"),
+])
+def test_fine_constructs_produce_math(latex, element):
+    _, root = mathml(latex, display=True)
+    assert root.attrs["xmlns"] == "http://www.w3.org/1998/Math/MathML"
+    assert root.find(element) is not None
+
+
+def test_display_block_vs_inline():
+    _, inline = mathml("x^2", display=False)
+    _, block = mathml("x^2", display=True)
+    assert inline.attrs["display"] == "inline"
+    assert block.attrs["display"] == "block"
+    assert inline.find("msup") is not None
+
+
+def test_operatorname_keeps_its_name():
+    _, root = mathml(r"\operatorname{softmax}(z)")
+    assert "softmax" in root.text
+
+
+def test_tag_is_rendered():
+    _, root = mathml(r"E = mc^2 \tag{1}", display=True)
+    assert "(1)" in root.text
+
+
+# --- bold symbols → Unicode mathematical alphanumerics ------------------------------------------
+
+def test_boldsymbol_gamma_is_bold_italic_unicode():
+    out, root = mathml(r"\boldsymbol{\gamma} x")
+    assert "\U0001D738" in out       # 𝜸 MATHEMATICAL BOLD ITALIC SMALL GAMMA
+    assert "boldsymbol" not in out and "mathvariant" not in out
+
+
+@pytest.mark.parametrize("latex, char", [
+    (r"\boldsymbol{\beta}", "\U0001D737"),      # 𝜷
+    (r"\bm{x}", "\U0001D499"),                   # 𝒙
+    (r"\boldsymbol{W}", "\U0001D47E"),           # 𝑾
+    (r"\boldsymbol{\varepsilon}", "\U0001D73A"), # 𝜺
+    (r"\boldsymbol{\sigma}", "\U0001D748"),      # 𝝈 (after final sigma ς)
+    (r"\boldsymbol{\omega}", "\U0001D74E"),      # 𝝎
+])
+def test_bold_symbols(latex, char):
+    out, _ = mathml(latex)
+    assert char in out
+
+
+def test_boldsymbol_of_several_letters():
+    out, _ = mathml(r"\boldsymbol{\mu x}")
+    assert "<mi>\U0001D741</mi><mi>\U0001D499</mi>" in out and "mathvariant" not in out
+
+
+def test_boldsymbol_uppercase_greek():
+    # _bold_italic has a branch for capitals (base U+1D71C) but `\Gamma` is refused before reaching it
+    out, _ = mathml(r"\boldsymbol{\Gamma}")
+    assert "\U0001D71E" in out          # 𝜞 MATHEMATICAL BOLD ITALIC CAPITAL GAMMA
+    out, _ = mathml(r"\boldsymbol{\Sigma}")
+    assert "\U0001D72E" in out          # 𝜮
+
+
+def test_boldsymbol_of_non_letter_is_an_error():
+    with pytest.raises(MathError, match="only Latin and Greek"):
+        to_mathml(r"\boldsymbol{\nabla}", False)
+
+
+def test_indicator_one():
+    out, _ = mathml(r"\mathbb{1}_{x > 0}")
+    assert "\U0001D7D9" in out
+
+
+# --- unsupported constructs (FACTS.md: wrong silently / not drawn) -------------------------------
+
+@pytest.mark.parametrize("latex, construct, hint", [
+    (r"\begin{aligned} a &= b \\ c &= d \end{aligned}", r"\begin{aligned}", "align*"),
+    (r"\begin{gather} a \\ b \end{gather}", r"\begin{gather", "align*"),
+    (r"\begin{gather*} a \\ b \end{gather*}", r"\begin{gather", "align*"),
+    (r"\operatorname*{arg\,max}_x f", r"\operatorname*", r"\operatorname{"),
+    (r"\arg\min_x f(x)", r"\arg", r"\operatorname{arg}"),
+    (r"x = 1 \label{eq:un}", r"\label", "labels"),
+    (r"\eqref{eq:un}", r"\eqref", "references"),
+    (r"a \nonumber", r"\nonumber", "remove it"),
+    (r"a \notag", r"\notag", "remove it"),
+    (r"\boxed{x}", r"\boxed", "menclose"),
+    (r"\cancel{x}", r"\cancel", "menclose"),
+])
+def test_unsupported_constructs_raise_with_hint(latex, construct, hint):
+    with pytest.raises(MathError) as info:
+        to_mathml(latex, True)
+    message = str(info.value)
+    assert f"`{construct}`" in message
+    assert hint in message
+
+
+def test_longer_command_names_are_not_mistaken_for_unsupported_ones():
+    # \argmax is not \arg, \labelx not \label: those go to the converter
+    _, root = mathml(r"\argmax_x f")
+    assert "arg" in root.text
+
+
+def test_unknown_command_is_an_error():
+    with pytest.raises(MathError, match=r"unknown LaTeX command `\\foo`"):
+        to_mathml(r"\foo{x} + 1", False)
+
+
+@pytest.mark.parametrize("latex", [r"\frac{a}{b", r"\frac{a}b}", r"x^{2"])
+def test_unbalanced_braces(latex):
+    with pytest.raises(MathError, match="unbalanced braces"):
+        to_mathml(latex, False)
+
+
+def test_escaped_braces_do_not_count_as_groups():
+    # a set, and a one-sided brace (piecewise definitions): both are valid LaTeX
+    _, root = mathml(r"\{x \mid x > 0\}")
+    assert "{" in root.text and "}" in root.text
+    _, root = mathml(r"f(x) = \left\{ \begin{array}{ll} 1 & x > 0 \\ 0 & \text{sinon} \end{array} \right.", True)
+    assert root.find("mtable") is not None
+
+
+def test_converter_errors_become_math_errors():
+    with pytest.raises(MathError):
+        to_mathml(r"\left( x", False)
+
+
+# --- render_math on a fragment ------------------------------------------------------------------
+
+def test_render_math_fragment():
+    fragment = ('<p>Soit <span class="arithmatex">\\(x^2 &lt; 1\\)</span> donc</p>\n'
+                '<div class="arithmatex">\\[\\frac{1}{2}\\]</div>\n'
+                '<p>et <span class="arithmatex">\\(\\boxed{y}\\)</span>.</p>')
+    out, failures = render_math(fragment)
+    doc = parse(out)
+    maths = doc.find_all("math")
+    assert [m.attrs["display"] for m in maths] == ["inline", "block"]
+    assert maths[0].find("mo") is not None and "<" in maths[0].text       # &lt; unescaped before conversion
+    wrapper = doc.find("div", class_="math")
+    assert wrapper is not None and wrapper.find("mfrac") is not None
+    assert doc.find("p").find("math") is not None                             # inline stays in its paragraph
+    assert failures == [("\\boxed{y}", failures[0][1])] and "menclose" in failures[0][1]
+    assert '<span class="arithmatex">\\(\\boxed{y}\\)</span>' in out         # failed math left as it was
+
+
+def test_render_math_without_math():
+    fragment = "<p>Rien à voir, 5 $ seulement.</p>"
+    assert render_math(fragment) == (fragment, [])
+
+
+@pytest.mark.parametrize("text, inner", [
+    ("$$x$$", "x"), ("$x$", "x"), (r"\(x\)", "x"), (r"\[ x \]", "x"), ("  x  ", "x"),
+])
+def test_strip_delimiters(text, inner):
+    assert strip_delimiters(text) == inner
