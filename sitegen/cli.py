@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from . import __version__
@@ -141,7 +143,15 @@ def cmd_new(args) -> int:
     return 0
 
 
+def _terminate(signum, frame) -> None:
+    """SIGTERM (a service manager, `timeout`, `kill`) unwinds like Ctrl-C, so kernels, workers and
+    temporary files are cleaned up by the same `finally` blocks."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -157,5 +167,5 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Build failed: {errors} error(s); the previous output was left as it was.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
+        print("Interrupted; the previous output was left as it was.", file=sys.stderr)
         return 130
