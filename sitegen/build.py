@@ -23,10 +23,12 @@ from .output import (
     OutputTree,
     Staged,
     WriteReport,
+    build_lock,
     check_output_dir,
     discard,
     input_fingerprint,
     page_key,
+    path_problem,
     reads_of,
     stage as stage_file,
     write_tree,
@@ -102,6 +104,11 @@ class Stages:
 
 def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable[[str], None] = lambda s: None,
           cache: RenderCache | None = None) -> BuildReport:
+    with build_lock(root, progress):   # one build of a project at a time: they share caches and output
+        return _build(root, options, progress, cache)
+
+
+def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], cache: RenderCache | None) -> BuildReport:
     started = time.perf_counter()
     stage = Stages(progress)
     cache = cache or RenderCache.load(root)
@@ -138,7 +145,6 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
 
     with stage("links") as problems:
         urls = {post.path: url_of(post, config) for post in posts}
-        problems += url_collisions(posts, urls)
         groups, group_problems = translation_groups(posts)
         problems += group_problems + missing_translations(groups, config)
         by_stem = {(p.lang, p.stem): urls[p.path] for p in posts if p.is_post}
@@ -190,6 +196,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
                   for lang in config.languages}
         pages = build_pages(config, views, versions, labels)
         pages.append(sitemap_page(pages))
+        problems += claim_problems(pages, {p.path: p.line_of("permalink") for p in posts})
 
     staged: dict[str, Staged | None] = {}   # pages already written beside their targets
     try:
@@ -217,7 +224,10 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Callable
         report = BuildReport(pages=len(pages), warnings=stage.problems, execution=execution, out=out, tree=tree)
         if options.write:
             with stage("write"):
-                report.written = write_tree(tree, out, staged)
+                try:
+                    report.written = write_tree(tree, out, staged, set(manifest.files) or None)
+                except OSError as exc:
+                    raise SiteError(error(str(out), None, f"cannot publish the site: {exc}")) from None
                 manifest.save(fingerprint, next_due, len(pages), stage.problems, out, list(tree.files), tree.kept, tree.keys)
     except BaseException:
         discard(staged)   # a failed build leaves the output as it was
@@ -293,14 +303,25 @@ def read_posts(root: Path, inputs: dict[str, bytes], config: SiteConfig, options
     return posts, min(due, default=None)
 
 
-def url_collisions(posts: list[Post], urls: dict[str, str]) -> list[Problem]:
-    claimed: dict[str, Post] = {}
+def claim_problems(pages: list, permalink_lines: dict[str, int | None]) -> list[Problem]:
+    """Every page's output path checked where the author can fix it (at a post's `permalink:`
+    line): a path that would leave the output folder or is not normalized, and every path two
+    pages claim. The output tree checks again whatever reaches it (output.path_problem)."""
+    claimed: dict[str, str] = {}
     found = []
-    for post in posts:
-        first = claimed.setdefault(urls[post.path], post)
-        if first is not post:
-            found.append(error(post.path, post.line_of("permalink"),
-                               f"URL {urls[post.path]} is also claimed by {first.path}"))
+    for page in pages:
+        origin = page.source or f"the {page.template} page"
+        rel = output_path(page.url)
+        reason = path_problem(rel)
+        if reason:
+            found.append(error(origin, permalink_lines.get(origin), f"URL {page.url}: its output path {reason}"))
+            continue
+        first = claimed.setdefault(rel, origin)
+        if first != origin:   # at the author's file (the later one when both are), naming the other
+            sourced = sorted(o for o in (first, origin) if o in permalink_lines)
+            at = sourced[-1] if sourced else origin
+            other = first if at == origin else origin
+            found.append(error(at, permalink_lines.get(at), f"URL {page.url} is also claimed by {other}"))
     return found
 
 

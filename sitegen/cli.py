@@ -151,14 +151,15 @@ def _terminate(signum, frame) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)   # site.py let Ctrl-C kill the imports
         signal.signal(signal.SIGTERM, _terminate)
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     try:
+        parser = _parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 2
+        os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         return {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new}[args.command](args)
     except SiteError as exc:
         print_problems(exc.problems)

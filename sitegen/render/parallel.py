@@ -7,7 +7,9 @@ sent to the workers uses a forkserver, and work that must inherit large state ru
 """
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import threading
 from typing import Any, Callable, Sequence, TypeVar
 
@@ -15,6 +17,19 @@ Item, Result = TypeVar("Item"), TypeVar("Result")
 
 PARALLEL_FROM = 24      # below this many items, starting processes costs more than it saves
 _inherited: Any = None  # what the forked workers read: set just before forking
+
+
+def _die_with_parent(parent: int) -> None:
+    """Run in each worker as it starts. A build killed outright (SIGKILL) cannot stop its workers:
+    the kernel does (PR_SET_PDEATHSIG), so none lingers blocked on a pipe. Ctrl-C reaches the whole
+    process group: the build handles it and stops the pool, so workers ignore it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except (AttributeError, OSError):
+        pass   # not Linux: the build's own shutdown still ends the workers
+    if os.getppid() != parent:   # the build died before prctl took effect
+        os._exit(1)
 
 
 def _call(task: tuple[Callable, Any]) -> Any:
@@ -42,11 +57,14 @@ def pool_map(function: Callable[[Any, Item], Result], items: Sequence[Item], job
     # memory they share with this process; frozen objects are skipped
     gc.freeze()
     _inherited = inherited
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork" if can_fork else "forkserver"),
+                               initializer=_die_with_parent, initargs=(os.getpid(),))
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork" if can_fork else "forkserver")) as pool:
-            # small chunks: the workers finish together instead of one idling while another ends its chunk
-            return list(pool.map(_call, [(function, item) for item in items],
-                                 chunksize=max(1, len(items) // (jobs * 16))))
+        # small chunks: the workers finish together instead of one idling while another ends its chunk
+        return list(pool.map(_call, [(function, item) for item in items],
+                             chunksize=max(1, len(items) // (jobs * 16))))
     finally:
+        # interrupted (Ctrl-C, SIGTERM, an error): the chunks not started are dropped, not rendered
+        pool.shutdown(wait=True, cancel_futures=True)
         _inherited = None
         gc.unfreeze()

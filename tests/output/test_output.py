@@ -5,7 +5,17 @@ import os
 
 import pytest
 
-from sitegen.output.tree import OutputTree, Staged, WriteReport, check_output_dir, discard, stage, write_tree
+from sitegen.output.tree import (
+    OutputTree,
+    Staged,
+    WriteReport,
+    check_output_dir,
+    discard,
+    path_problem,
+    stage,
+    swap_of,
+    write_tree,
+)
 
 
 def tree_of(files: dict[str, bytes]) -> OutputTree:
@@ -148,11 +158,72 @@ def test_discard_removes_staged_files_and_the_folders_made_for_them(tmp_path):
 def test_a_file_in_the_way_of_a_folder_is_not_staged_but_still_written(tmp_path):
     out = tmp_path / "_site"
     write_tree(tree_of({"fr/x": b"old"}), out)
+    write_tree(tree_of({"fr/x": b"older"}), out)        # the twin now holds the first site, with its file fr/x
     tree = tree_of({"fr/x/index.html": b"new"})
     staged = {"fr/x/index.html": stage(out, "fr/x/index.html", b"new")}
     assert staged == {"fr/x/index.html": None}
     write_tree(tree, out, staged)
     assert listing(out) == {"fr/x/index.html": b"new"}
+
+
+# --- publishing: one atomic exchange with the twin folder ------------------------------------
+
+def test_unchanged_files_are_shared_with_the_twin_not_copied(tmp_path):
+    out = tmp_path / "_site"
+    write_tree(tree_of({"a.html": b"a", "b.html": b"b"}), out)
+    first = os.stat(out / "a.html").st_ino
+    write_tree(tree_of({"a.html": b"a", "b.html": b"B"}), out)
+    assert os.stat(out / "a.html").st_ino == first                  # a hard link of the published file
+    assert os.stat(swap_of(out) / "a.html").st_ino == first         # the twin holds the previous site
+    assert listing(swap_of(out)) == {"a.html": b"a", "b.html": b"b"}
+
+
+def test_the_output_folder_is_replaced_in_one_step(tmp_path, monkeypatch):
+    """Until the exchange the output folder is untouched; a failure before it changes nothing."""
+    out = tmp_path / "_site"
+    write_tree(tree_of({"a.html": b"a", "old.html": b"o"}), out)
+    import sitegen.output.tree as tree_module
+
+    def exchange_fails(a, b):
+        assert listing(out) == {"a.html": b"a", "old.html": b"o"}   # nothing published yet
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tree_module, "_exchange", exchange_fails)
+    with pytest.raises(KeyboardInterrupt):
+        write_tree(tree_of({"a.html": b"A", "new.html": b"n"}), out)
+    assert listing(out) == {"a.html": b"a", "old.html": b"o"}
+
+
+def test_links_and_temporary_files_in_the_twin_never_reach_the_site(tmp_path):
+    out = tmp_path / "_site"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    write_tree(tree_of({"a.html": b"a"}), out)
+    write_tree(tree_of({"a.html": b"a"}), out)
+    swap = swap_of(out)
+    (swap / "b.html").symlink_to(secret)               # planted where the next site has a file
+    (swap / "dir").symlink_to(tmp_path, target_is_directory=True)
+    (swap / ".tmp-abc123").write_text("left by a killed build")
+    write_tree(tree_of({"a.html": b"a", "b.html": b"b", "dir/c.html": b"c"}), out)
+    assert listing(out) == {"a.html": b"a", "b.html": b"b", "dir/c.html": b"c"}
+    assert not any(p.is_symlink() for p in out.rglob("*"))
+    assert secret.read_text() == "secret"
+
+
+@pytest.mark.parametrize("path, reason", [
+    ("../README.md", "'..'"), ("fr/../../etc/x", "'..'"), ("fr/./index.html", "'.'"), ("fr//x.html", "'empty'"),
+    ("/etc/passwd", "inside the output"), ("", "inside the output"), ("a\\..\\b", "backslash"),
+    ("x/" + "é" * 200 + "/index.html", "longer than 255 bytes"),
+])
+def test_output_paths_are_checked_when_claimed(path, reason):
+    assert reason in (path_problem(path) or "")
+    problem = OutputTree().add(path, b"x", "content/posts/en/2021-04-05-x.md")
+    assert problem is not None and reason in problem.message and problem.path == "content/posts/en/2021-04-05-x.md"
+
+
+@pytest.mark.parametrize("path", ["index.html", "fr/2021/04/05/x/index.html", "assets/a b.png", "café/index.html", "a..b/x"])
+def test_ordinary_paths_are_fine(path):
+    assert path_problem(path) is None
 
 
 # --- check_output_dir ----------------------------------------------------------------------------
