@@ -25,6 +25,8 @@ from markdown.util import AtomicString
 IAL_MARK = "KRAMDOWNIAL{}X"
 IAL_MARK_TEXT = re.compile(r"KRAMDOWNIAL(\d+)X")
 NO_HEADER = "KRAMDOWNNOHEADERX"
+NOT_DISPLAY = "KRAMDOWNINLINEX"
+DOLLARS = re.compile(r"^ {0,3}\$\$")
 
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 ATX = re.compile(r"^#{1,6}[ \t]+\S")
@@ -89,21 +91,22 @@ class Blocks:
     def run(self, lines: list[str], in_item: bool = False) -> list[str]:
         out: list[str] = []
         context = None          # kind of the current block: None after a blank line
+        previous = None         # kind of the block before the last blank line
         i = 0
         while i < len(lines):
             line = lines[i]
             if not line.strip():
                 out.append(line)
-                context = None
+                previous, context = context or previous, None
                 i += 1
                 continue
             fence = FENCE.match(line)
-            if fence:
+            if fence:   # a fence ends the block before it and the one it is in
                 end = self._fence_end(lines, i, fence.group(1))
-                if context == "para":
+                if context is not None:
                     out.append("")
-                out += lines[i:end]
-                i, context = end, "fence"
+                out += [*lines[i:end], ""]
+                i, context, previous = end, None, "fence"
                 continue
             if context is None and _indent(line) >= 4 and not in_item:
                 out.append(line)      # indented code: kept as written
@@ -132,15 +135,21 @@ class Blocks:
             item = LIST_ITEM.match(line)
             if item and not (context == "para" and SETEXT.match(line) and item.group(2) == "-" and not item.group(4)):
                 if item.group(4) or item.group(3):
-                    if context == "para":
+                    if context == "para" and not in_item:   # in an item, a nested list stays tight
                         out.append("")
+                    if context is None and previous == "list":
+                        out += [self.mark("none", {}), ""]   # Python-Markdown would continue the list before
                     i, produced = self._list(lines, i)
                     out += produced
                     context = None if produced and not produced[-1].strip() else "list"
+                    previous = "list"
                     continue
-            if context == "para" and (ATX.match(line) or QUOTE.match(line)):
+            if context == "para" and (ATX.match(line) or (QUOTE.match(line) and not in_item)):
                 out.append("")
                 context = None
+            if context is None and previous == "quote" and QUOTE.match(line):
+                # kramdown starts a new blockquote after a blank line; Python-Markdown would merge them
+                out += [self.mark("none", {}), ""]
             if context is None:
                 if ATX.match(line):
                     out.append(line)
@@ -159,6 +168,8 @@ class Blocks:
                     context = "para"
             elif context == "heading":
                 context = "para"
+                if DOLLARS.match(line):   # `$$` right under a heading: inline math in kramdown
+                    line = NOT_DISPLAY + line
             out.append(line)
             i += 1
         return out
@@ -276,6 +287,8 @@ class IalTreeprocessor(Treeprocessor):
                 if child.tag == "thead" and _is_no_header(child):
                     parent.remove(child)
                     continue
+                if child.tag == "p" and child.text and child.text.startswith(NOT_DISPLAY):
+                    child.text = child.text[len(NOT_DISPLAY):]
                 if not ials or child.tag != "p" or len(child) or not child.text:
                     continue
                 m = IAL_MARK_TEXT.fullmatch(child.text.strip())
@@ -438,6 +451,15 @@ class EscapedMathJax(InlineProcessor):
         return _math_span((m.group(2) if display else m.group(1)).strip(), display), m.start(0), m.end(0)
 
 
+class BackslashBreak(InlineProcessor):
+    """GFM: a backslash at the end of a line is a line break."""
+
+    def handleMatch(self, m: re.Match, data: str):
+        element = etree.Element("br")
+        element.tail = "\n"
+        return element, m.start(0), m.end(0)
+
+
 class DisplayMathBlock(BlockProcessor):
     """A block that is only `$$…$$` (or `\\[ … \\]`) is display math."""
 
@@ -458,6 +480,7 @@ class KramdownExtension(Extension):
         md.preprocessors.register(KramdownPreprocessor(md), "kramdown", 28)
         md.parser.blockprocessors.register(DisplayMathBlock(md.parser), "kramdown-math-block", 80.5)
         md.inlinePatterns.register(DoubleDollarInline(r"(?<!\\)\$\$((?:(?!\$\$).)+?)\$\$", md), "kramdown-math", 189.95)
+        md.inlinePatterns.register(BackslashBreak(r"\\\n", md), "backslash-break", 186)
         md.inlinePatterns.register(EscapedMathJax(r"\\\\\((.+?)\\\\\)|\\\\\[(.+?)\\\\\]", md), "mathjax-escaped", 185)
         md.treeprocessors.register(IalTreeprocessor(md), "kramdown-ial", 7.5)
         md.treeprocessors.register(HeadingIdTreeprocessor(md), "kramdown-ids", 6)

@@ -241,7 +241,11 @@ def _flatten(node: _Node, math: _Math, out: list[str], depth: int, in_pre: bool 
 
     def flush():
         text = re.sub(r"[ \t\r\n]+", " ", "".join(line)).strip()
-        if text:
+        text = re.sub(r"(<input [^>]*>) ", r"\1", text)   # a task list's box: the space after it varies
+        if re.fullmatch(r"(?:\ue000\d+\ue001 ?)+", text) and all(
+                math.items[int(n)][0] for n in re.findall(r"\d+", text)):
+            out.extend("  " * depth + t for t in text.split())   # display math: one block each
+        elif text:
             out.append("  " * depth + text)
         line.clear()
 
