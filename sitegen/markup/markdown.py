@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from ..sources import slugify
 from .highlight import fence
-from . import punctuation
+from .punctuation import register as register_punctuation
 from .math import render_math
 from .triggers import triggered_inline, use_triggered_blocks
 from .typography import french
@@ -126,7 +126,7 @@ def new_markdown(triggered: bool = True):
         },
         output_format="html",
     )
-    punctuation.register(md)
+    register_punctuation(md)
     if triggered:
         inline = triggered_inline(md)
         if inline is not None:

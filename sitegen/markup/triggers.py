@@ -20,7 +20,7 @@ LEADING_SPACE = " "   # in a block's triggers: the block starts with a space (it
 BLOCK_TRIGGERS = {
     "markdown_block": "\x02",       # a stashed `<div markdown>`: STX placeholder at the start
     "admonition": "!" + LEADING_SPACE,   # `!!!`, or content indented under an admonition
-    "arithmatex-block": "$\\", "table": "|", "hashheader": "#", "setextheader": "=-", "hr": "-_*",
+    "arithmatex-block": "$\\", "kramdown-math-block": "$\\", "table": "|", "hashheader": "#", "setextheader": "=-", "hr": "-_*",
     "olist": ".", "ulist": "*+-", "deflist": ":", "quote": ">", "footnote": "[", "abbr": "[", "reference": "[",
 }
 BLOCK_TRIGGER = re.compile(r"[\x02!$\\|#=\-_*.+:>\[]")
@@ -31,8 +31,9 @@ INLINE_TRIGGERS = {
     "backtick": "`", "arithmatex-inline": "$\\", "escape": "\\", "footnote": "^", "reference": "[",
     "link": "[", "image_link": "!", "image_reference": "!", "short_reference": "[",
     "short_image_ref": "!", "autolink": "<", "automail": "<", "html": "<", "entity": "&",
-    "em_strong": "*_", "delimiter": "~", "linebreak": ("  \n",)}
-INLINE_TRIGGER = re.compile(r"[`$\\\[<&*_~!^]|  \n")
+    "em_strong": "*_", "delimiter": "~", "linebreak": ("  \n",),
+    "kramdown-math": "$", "mathjax-escaped": "\\", "backslash-break": "\\", "guillemets": "<>"}
+INLINE_TRIGGER = re.compile(r"[`$\\\[<>&*_~!^]|  \n")
 
 
 def _plans(registry, table: dict) -> dict:
