@@ -81,11 +81,13 @@ class Blocks:
     kramdown would; the IALs found are kept in `ials` for the tree processor."""
 
     def __init__(self):
-        self.ials: list[tuple[str, dict]] = []    # ("prev" | "next", attributes)
+        self.ials: list[tuple[str, dict]] = []    # ("prev" | "next" | "none", attributes)
         self.alds: dict[str, dict] = {}
+        self.touched = False   # marks left for IalTreeprocessor: IALs, header-less tables, `$$` under headings
 
     def mark(self, where: str, attrs: dict) -> str:
         self.ials.append((where, attrs))
+        self.touched = True
         return IAL_MARK.format(len(self.ials) - 1)
 
     def run(self, lines: list[str], in_item: bool = False) -> list[str]:
@@ -95,6 +97,13 @@ class Blocks:
         i = 0
         while i < len(lines):
             line = lines[i]
+            if line[:1].isalpha() and "{:" not in line:
+                # the common case, a line of text: it starts a paragraph or goes on with its block
+                if context is None or context == "heading":
+                    context = "para"
+                out.append(line)
+                i += 1
+                continue
             if not line.strip():
                 out.append(line)
                 previous, context = context or previous, None
@@ -170,6 +179,7 @@ class Blocks:
                 context = "para"
                 if DOLLARS.match(line):   # `$$` right under a heading: inline math in kramdown
                     line = NOT_DISPLAY + line
+                    self.touched = True
             out.append(line)
             i += 1
         return out
@@ -260,6 +270,7 @@ class Blocks:
             return end, rows
         if any(TABLE_SEPARATOR.match(r) for r in rows):
             return end, rows
+        self.touched = True
         cells = max(1, rows[0].strip().strip("|").count("|") + 1)
         header = "|" + "|".join([NO_HEADER] * cells) + "|"
         return end, [header, "|" + "|".join(["---"] * cells) + "|", *rows]
@@ -269,9 +280,7 @@ class KramdownPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         blocks = Blocks()
         blocks.stash = self.md.htmlStash.store
-        self.md.kramdown_ials = blocks.ials
-        if not any("{:" in l or l[:1] in "*+-0123456789>#|`~ \t" for l in lines):
-            return lines   # nothing kramdown reads differently: the common paragraph-only case
+        self.md.kramdown = blocks
         return blocks.run(lines)
 
 
@@ -280,7 +289,10 @@ class IalTreeprocessor(Treeprocessor):
     removes the header row of tables written without one."""
 
     def run(self, root: etree.Element) -> None:
-        ials = getattr(self.md, "kramdown_ials", ())
+        blocks = getattr(self.md, "kramdown", None)
+        if blocks is None or not blocks.touched:
+            return
+        ials = blocks.ials
         for parent in list(root.iter()):
             children = list(parent)
             for index, child in enumerate(children):
@@ -372,6 +384,9 @@ class TocTreeprocessor(Treeprocessor):
     heading but those of class `no_toc`, nested by level, each linking to its id."""
 
     def run(self, root: etree.Element) -> None:
+        blocks = getattr(self.md, "kramdown", None)
+        if blocks is None or not any("refs" in attrs for _, attrs in blocks.ials):
+            return
         marked = [(parent, child) for parent in root.iter() for child in parent if child.get("data-kramdown-toc")]
         if not marked:
             return

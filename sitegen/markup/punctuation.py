@@ -31,6 +31,8 @@ RULES = [(re.compile(rule, re.A | re.M | re.S), subst) for rule, subst in (
     (r"""(.?)'""", (1, "lsquo")),
     (r"""(.?)\"""", (1, "ldquo")),
 )]
+# before a quote, a character other than these makes rule 7 (a closing quote) the first to match
+CLOSE_EXCLUDED = frozenset(" \\\t\r\n\f\v[{(-\"'")
 QUOTES = {"en": {"ldquo": "“", "rdquo": "”", "lsquo": "‘", "rsquo": "’"},
           "fr": {"ldquo": "«", "rdquo": "»", "lsquo": "‘", "rsquo": "’"}}
 SYMBOLS = {"---": "—", "--": "–", "...": "…"}
@@ -54,10 +56,14 @@ def smarten(text: str, following: str, quotes: dict[str, str]) -> str:
             out.append(SYMBOLS[m.group(0)])
             pos = m.end()
             continue
-        for rule, subst in RULES:
-            r = rule.match(source, m.start())
-            if r:
-                break
+        token = m.group(0)
+        if len(token) == 2 and token[0] not in CLOSE_EXCLUDED:
+            r, subst = RULES[6][0].match(source, m.start()), RULES[6][1]   # word' and word": what the rules come to
+        else:
+            for rule, subst in RULES:
+                r = rule.match(source, m.start())
+                if r:
+                    break
         for part in subst:
             if isinstance(part, int):
                 out.append(r.group(part))
@@ -97,18 +103,22 @@ def _opaque(element: etree.Element) -> bool:
 class TypographyTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         quotes = QUOTES.get(getattr(self.md, "lang", "en"), QUOTES["en"])
-        self._walk(root, quotes)
-
-    def _walk(self, element: etree.Element, quotes: dict[str, str]) -> None:
-        children = list(element)
-        if element.text and not _opaque(element):
-            element.text = smarten(element.text, _source_start(children[0]) if children else "\n", quotes)
-        for index, child in enumerate(children):
-            if not _opaque(child):
-                self._walk(child, quotes)
-            if child.tail and not isinstance(child.tail, AtomicString):
-                after = _source_start(children[index + 1]) if index + 1 < len(children) else "\n"
-                child.tail = _tail(child, after, quotes)
+        stack = [root]
+        while stack:   # a loop, not recursion: this visits every element of every page
+            element = stack.pop()
+            children = list(element)
+            text = element.text
+            if text and ("'" in text or '"' in text or "--" in text or "..." in text) and not _opaque(element):
+                element.text = smarten(text, _source_start(children[0]) if children else "\n", quotes)
+            for index, child in enumerate(children):
+                if len(child) or child.text:
+                    if not _opaque(child):
+                        stack.append(child)
+                tail = child.tail
+                if tail and ("'" in tail or '"' in tail or "--" in tail or "..." in tail) and \
+                        not isinstance(tail, AtomicString):
+                    after = _source_start(children[index + 1]) if index + 1 < len(children) else "\n"
+                    child.tail = _tail(child, after, quotes)
 
 
 def _tail(child: etree.Element, after: str, quotes: dict[str, str]) -> str:

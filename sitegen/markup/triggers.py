@@ -32,8 +32,20 @@ INLINE_TRIGGERS = {
     "link": "[", "image_link": "!", "image_reference": "!", "short_reference": "[",
     "short_image_ref": "!", "autolink": "<", "automail": "<", "html": "<", "entity": "&",
     "em_strong": "*_", "delimiter": "~", "linebreak": ("  \n",),
-    "kramdown-math": "$", "mathjax-escaped": "\\", "backslash-break": "\\", "guillemets": "<>"}
+    "kramdown-math": ("$$",), "mathjax-escaped": ("\\\\(", "\\\\["), "backslash-break": ("\\\n",),
+    "guillemets": ("<<", ">>")}
 INLINE_TRIGGER = re.compile(r"[`$\\\[<>&*_~!^]|  \n")
+# triggers of more than one character, looked for only when their first character was found
+MULTI_TRIGGER = re.compile(r"\$\$|\\\\[(\[]|\\\n|<<|>>")
+MULTI_FIRST = frozenset("$\\<>")
+
+
+def found_inline(data: str) -> frozenset:
+    """The inline triggers in a text."""
+    found = set(INLINE_TRIGGER.findall(data))
+    if not found.isdisjoint(MULTI_FIRST):
+        found.update(MULTI_TRIGGER.findall(data))
+    return frozenset(found)
 
 
 def _plans(registry, table: dict) -> dict:
@@ -92,7 +104,7 @@ def triggered_inline(md):
             if isinstance(data, AtomicString):
                 return data
             apply, start = self._InlineProcessor__applyPattern, 0
-            for i in plans[frozenset(INLINE_TRIGGER.findall(data))]:
+            for i in plans[found_inline(data)]:
                 matched = i >= patternIndex
                 while matched:   # a pattern is tried again after each match, from past it
                     data, matched, start = apply(patterns[i], data, i, start)
