@@ -97,7 +97,7 @@ def test_headings_math_typography_and_footnotes(basic):
     maths = doc.find_all("math")
     assert [m.attrs["display"] for m in maths] == ["inline", "block"]
     paragraph = doc.find("div", **{"class": "content"}).find("p")
-    assert paragraph.text == "Premier paragraphe\u00a0: il sert d'extrait\u202f!"
+    assert paragraph.text == "Premier paragraphe\u00a0: il sert d’extrait\u202f!"
     assert "«\u00a0la suite\u00a0»" in doc.find("div", **{"class": "content"}).text
     assert "le prix $5." in doc.find("div", **{"class": "content"}).text
     assert doc.find("li", id="fn:1") is not None

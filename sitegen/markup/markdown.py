@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from ..sources import slugify
 from .highlight import fence
+from .punctuation import register as register_punctuation
 from .math import render_math
 from .triggers import triggered_inline, use_triggered_blocks
 from .typography import french
@@ -43,8 +44,14 @@ class Rendered:
         return max(1, round(self.words / 220))
 
 
+TYPOGRAPHIC = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "–": "-", "—": "-",
+                             "…": "...", "\u00a0": " "})
+
+
 def _toc_slug(value: str, separator: str) -> str:
-    return slugify(value) or "section"
+    """Readable ids (`heading_ids: readable`): typographic punctuation separates words as the
+    straight marks it replaced did, so ids do not depend on typography."""
+    return slugify(value.translate(TYPOGRAPHIC)) or "section"
 
 
 @lru_cache(maxsize=1)
@@ -100,6 +107,7 @@ def new_markdown(triggered: bool = True):
         extensions=[
             "tables", "footnotes", "attr_list", "md_in_html", "admonition", "toc", "def_list", "abbr",
             "pymdownx.superfences", "pymdownx.tasklist", "pymdownx.arithmatex", "pymdownx.tilde",
+            "sitegen.markup.kramdown",
         ],
         extension_configs={
             # marker "": the theme shows the table of contents; searching every text for `[TOC]` cost 3%
@@ -109,7 +117,8 @@ def new_markdown(triggered: bool = True):
                 {"name": "*", "class": "highlight", "format": fence,
                  "validator": lambda language, inputs, options, attrs, md:
                      options.update(linenums=inputs.pop("linenums", "")) or not inputs}]},
-            "pymdownx.arithmatex": {"generic": True},
+            # `$$…$$` blocks are kramdown.py's: a `$$` pair inside the block is not math across it
+            "pymdownx.arithmatex": {"generic": True, "block_syntax": ["square", "begin"]},
             "pymdownx.tasklist": {"custom_checkbox": False},
             # ~~strike~~, also inside words as on GitHub; no ~subscript~: its patterns took 16 ms to build
             "pymdownx.tilde": {"subscript": False, "smart_delete": False},
@@ -117,6 +126,7 @@ def new_markdown(triggered: bool = True):
         },
         output_format="html",
     )
+    register_punctuation(md)
     if triggered:
         inline = triggered_inline(md)
         if inline is not None:
@@ -156,10 +166,16 @@ def _line_of(body: str, latex: str) -> int:
     return 1
 
 
-def render(body: str, lang: str, blocks: tuple[str, ...] = (), excerpt_separator: str = "<!--more-->") -> Rendered:
-    """Pure: Markdown text (placeholders for executed blocks) → Rendered."""
+HEADING_IDS = ("readable", "kramdown")
+
+
+def render(body: str, lang: str, blocks: tuple[str, ...] = (), excerpt_separator: str = "<!--more-->",
+           heading_ids: str = "readable") -> Rendered:
+    """Pure: Markdown text (placeholders for executed blocks) → Rendered. `heading_ids`: readable
+    (ASCII, accents transliterated) or kramdown (Jekyll's: what kramdown-parser-gfm gives)."""
     md = _markdown()
     md.reset()
+    md.lang, md.heading_ids = lang, heading_ids
     text = md.convert(body)
     toc = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
     text, failures = render_math(text)

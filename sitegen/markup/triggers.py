@@ -20,7 +20,7 @@ LEADING_SPACE = " "   # in a block's triggers: the block starts with a space (it
 BLOCK_TRIGGERS = {
     "markdown_block": "\x02",       # a stashed `<div markdown>`: STX placeholder at the start
     "admonition": "!" + LEADING_SPACE,   # `!!!`, or content indented under an admonition
-    "arithmatex-block": "$\\", "table": "|", "hashheader": "#", "setextheader": "=-", "hr": "-_*",
+    "arithmatex-block": "$\\", "kramdown-math-block": "$\\", "table": "|", "hashheader": "#", "setextheader": "=-", "hr": "-_*",
     "olist": ".", "ulist": "*+-", "deflist": ":", "quote": ">", "footnote": "[", "abbr": "[", "reference": "[",
 }
 BLOCK_TRIGGER = re.compile(r"[\x02!$\\|#=\-_*.+:>\[]")
@@ -31,8 +31,21 @@ INLINE_TRIGGERS = {
     "backtick": "`", "arithmatex-inline": "$\\", "escape": "\\", "footnote": "^", "reference": "[",
     "link": "[", "image_link": "!", "image_reference": "!", "short_reference": "[",
     "short_image_ref": "!", "autolink": "<", "automail": "<", "html": "<", "entity": "&",
-    "em_strong": "*_", "delimiter": "~", "linebreak": ("  \n",)}
-INLINE_TRIGGER = re.compile(r"[`$\\\[<&*_~!^]|  \n")
+    "em_strong": "*_", "delimiter": "~", "linebreak": ("  \n",),
+    "kramdown-math": ("$$",), "mathjax-escaped": ("\\\\(", "\\\\["), "backslash-break": ("\\\n",),
+    "guillemets": ("<<", ">>")}
+INLINE_TRIGGER = re.compile(r"[`$\\\[<>&*_~!^]|  \n")
+# triggers of more than one character, looked for only when their first character was found
+MULTI_TRIGGER = re.compile(r"\$\$|\\\\[(\[]|\\\n|<<|>>")
+MULTI_FIRST = frozenset("$\\<>")
+
+
+def found_inline(data: str) -> frozenset:
+    """The inline triggers in a text."""
+    found = set(INLINE_TRIGGER.findall(data))
+    if not found.isdisjoint(MULTI_FIRST):
+        found.update(MULTI_TRIGGER.findall(data))
+    return frozenset(found)
 
 
 def _plans(registry, table: dict) -> dict:
@@ -91,7 +104,7 @@ def triggered_inline(md):
             if isinstance(data, AtomicString):
                 return data
             apply, start = self._InlineProcessor__applyPattern, 0
-            for i in plans[frozenset(INLINE_TRIGGER.findall(data))]:
+            for i in plans[found_inline(data)]:
                 matched = i >= patternIndex
                 while matched:   # a pattern is tried again after each match, from past it
                     data, matched, start = apply(patterns[i], data, i, start)

@@ -20,9 +20,10 @@ class RenderRequest:
     lang: str
     blocks: tuple[str, ...]
     separator: str
+    heading_ids: str = "readable"
 
     def key(self, versions: str) -> str:
-        return digest("\x00".join((versions, self.lang, self.separator, self.text, *self.blocks)))
+        return digest("\x00".join((versions, self.lang, self.separator, self.heading_ids, self.text, *self.blocks)))
 
 
 @dataclass(frozen=True)
@@ -54,14 +55,14 @@ def prepare(pb: PostBlocks, execution: ExecutionReport, config: SiteConfig, t, u
                 (f"{post.slug}.py", script(post.front.title, absolute, tuple(pb.blocks), post.lang, config.languages), "script")):
             files.append((f"{base}/{name}".lstrip("/"), data))
             downloads += (Download(t(f"download_{label}"), f"{config.baseurl}/{base}/{name}".replace("//", "/")),)
-    request = RenderRequest(pb.text, post.lang, tuple(htmls), post.front.excerpt_separator)
+    request = RenderRequest(pb.text, post.lang, tuple(htmls), post.front.excerpt_separator, config.heading_ids)
     return PreparedPost(request, tuple(files), downloads, tuple(problems))
 
 
 def _render(_: None, request: RenderRequest) -> tuple[Rendered, str, tuple[list, list]]:
     """One body rendered, with the summary its cache entry stores (made here, in parallel), and the
     code highlighted and the math converted here for the first time (the build keeps them)."""
-    rendered = render(request.text, request.lang, request.blocks, request.separator)
+    rendered = render(request.text, request.lang, request.blocks, request.separator, request.heading_ids)
     return rendered, encode(rendered), (HIGHLIGHTED.take_fresh(), MATHML.take_fresh())
 
 

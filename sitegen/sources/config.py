@@ -46,6 +46,7 @@ class SiteConfig:
     paginate: int
     output: str
     execution: ExecutionConfig
+    heading_ids: str = "readable"   # readable | kramdown (Jekyll's ids, for imported blogs)
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
     def absolute(self, url_path: str) -> str:
@@ -71,7 +72,9 @@ SCHEMA: dict[str, tuple[tuple[type, ...], Any, str]] = {
     "paginate": ((int,), 10, "posts per page on the home lists"),
     "output": ((str,), "_site", "output directory, relative to the project"),
     "execution": ((dict,), {}, "timeout (s), jobs, tolerance {rel, abs}, output_limit (chars)"),
+    "heading_ids": ((str,), "readable", "heading ids: readable (ASCII) or kramdown (as Jekyll makes them)"),
 }
+HEADING_IDS = ("readable", "kramdown")
 EXECUTION_KEYS = {"timeout": (int, float), "jobs": (int,), "tolerance": (dict,), "output_limit": (int,)}
 
 
@@ -123,6 +126,9 @@ def parse_config(text: str, root: Path, path: str = "site.yaml") -> tuple[SiteCo
         if unknown or not pattern.startswith("/"):
             problems.append(error(path, _key_line(text, key),
                                   f"`{key}`: must start with / and use only {', '.join(PERMALINK_TOKENS)}; got {pattern!r}"))
+    if values["heading_ids"] not in HEADING_IDS:
+        problems.append(error(path, _key_line(text, "heading_ids"),
+                              f"`heading_ids`: expected one of {', '.join(HEADING_IDS)}, got {values['heading_ids']!r}"))
     if values["paginate"] < 1:
         problems.append(error(path, _key_line(text, "paginate"), "`paginate`: expected a positive number"))
     baseurl = values["baseurl"].rstrip("/")
@@ -147,6 +153,7 @@ def parse_config(text: str, root: Path, path: str = "site.yaml") -> tuple[SiteCo
         paginate=values["paginate"],
         output=values["output"],
         execution=execution,
+        heading_ids=values["heading_ids"],
         raw=data,
     ), problems
 

@@ -137,7 +137,7 @@ def test_heading_ids_readable_and_unique():
     assert doc.find("h3").attrs["id"] == "details"
     assert [(e.level, e.id) for e in rendered.toc] == [(2, "phase-d-entrainement"), (2, "phase-d-entrainement_1"),
                                                        (3, "details")]
-    assert rendered.toc[0].title == "Phase d'entraînement"
+    assert rendered.toc[0].title == "Phase d’entraînement"
     assert all(isinstance(e, TocEntry) for e in rendered.toc)
 
 

@@ -1,0 +1,509 @@
+"""kramdown's reading of Markdown (Jekyll's default: kramdown with GFM input) on Python-Markdown.
+
+A preprocessor rewrites the block structure kramdown reads differently into what Python-Markdown
+reads the same way: a list, fence, heading or blockquote right after a paragraph line starts a
+block (GFM); list content is indented by its marker's width, not by four spaces; block IALs
+(`{: .class #id}` on their own line) attach to the block before them, or after them when a blank
+line precedes; `{::comment}`, `{::options}` and `{::nomarkdown}`; tables without a header row.
+Tree processors then apply the IALs, give headings kramdown's ids (site option
+`heading_ids: kramdown`) and expand `* TOC` + `{:toc}`. Inline, `$$…$$` is math as in kramdown
+(display when it is a paragraph of its own) and the MathJax idiom `\\( … \\)` is math too.
+Tested against Jekyll itself: tests/jekyll/.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+from markdown.blockprocessors import BlockProcessor
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+IAL_MARK = "KRAMDOWNIAL{}X"
+IAL_MARK_TEXT = re.compile(r"KRAMDOWNIAL(\d+)X")
+NO_HEADER = "KRAMDOWNNOHEADERX"
+NOT_DISPLAY = "KRAMDOWNINLINEX"
+DOLLARS = re.compile(r"^ {0,3}\$\$")
+
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+ATX = re.compile(r"^#{1,6}[ \t]+\S")
+QUOTE = re.compile(r"^ {0,3}>")
+LIST_ITEM = re.compile(r"^( {0,3})([*+-]|\d+\.)([ \t]+|$)(.*)$")
+DEFINITION = re.compile(r"^ {0,3}:[ \t]")
+IAL_LINE = re.compile(r"^ {0,3}\{:(?![:/])((?:\\\}|[^}])+)\}\s*$")
+ALD_LINE = re.compile(r"^ {0,3}\{:(\w[\w-]*):((?:\\\}|[^}])+)\}\s*$")
+EXTENSION_START = re.compile(r"^ {0,3}\{::(\w+)(?:\s((?:\\\}|[^}])*?)|)(/)?\}\s*$")
+HTML_START = re.compile(r"^ {0,3}</?[a-zA-Z]")
+TABLE_ROW = re.compile(r"^ {0,3}\|")
+TABLE_SEPARATOR = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
+
+# one attribute of an IAL: key="value", .class, #id or a reference to an ALD
+ATTRIBUTE = re.compile(r"""(?:\A|\s)(?:(\w[\w-]*)=("|')((?:\\\}|\\\2|(?!\2)[^}])*?)\2|(\w[\w-]*)"""
+                       r"""|((?:#[A-Za-z][\w:-]*|\.[^\s.#]+)+))(?=\s|\Z)""")
+ID_OR_CLASS = re.compile(r"#([A-Za-z][\w:-]*)|\.([^\s.#]+)")
+
+
+def parse_attributes(text: str, alds: dict[str, dict]) -> dict:
+    """An IAL's content → {"id": …, "class": …, key: value, "refs": [...]} as kramdown reads it."""
+    attrs: dict = {}
+    for key, _quote, value, ref, id_or_class in ATTRIBUTE.findall(text):
+        if ref:
+            attrs.setdefault("refs", []).append(ref)
+            for k, v in alds.get(ref, {}).items():
+                _merge(attrs, k, v)
+        elif id_or_class:
+            for ident, cls in ID_OR_CLASS.findall(id_or_class):
+                _merge(attrs, "class" if cls else "id", cls or ident)
+        else:
+            attrs[key] = re.sub(r"\\([}'\"])", r"\1", value)
+    return attrs
+
+
+def _merge(attrs: dict, key: str, value) -> None:
+    if key == "class":
+        attrs["class"] = f"{attrs.get('class', '')} {value}".strip()
+    elif key == "refs":
+        attrs.setdefault("refs", []).extend(value)
+    else:
+        attrs[key] = value
+
+
+def _indent(line: str) -> int:
+    return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+
+
+class Blocks:
+    """One pass over a body's lines (recursive for list items) → lines Python-Markdown reads as
+    kramdown would; the IALs found are kept in `ials` for the tree processor."""
+
+    def __init__(self):
+        self.ials: list[tuple[str, dict]] = []    # ("prev" | "next" | "none", attributes)
+        self.alds: dict[str, dict] = {}
+        self.touched = False   # marks left for IalTreeprocessor: IALs, header-less tables, `$$` under headings
+
+    def mark(self, where: str, attrs: dict) -> str:
+        self.ials.append((where, attrs))
+        self.touched = True
+        return IAL_MARK.format(len(self.ials) - 1)
+
+    def run(self, lines: list[str], in_item: bool = False) -> list[str]:
+        out: list[str] = []
+        context = None          # kind of the current block: None after a blank line
+        previous = None         # kind of the block before the last blank line
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            if line[:1].isalpha() and "{:" not in line:
+                # the common case, a line of text: it starts a paragraph or goes on with its block
+                if context is None or context == "heading":
+                    context = "para"
+                out.append(line)
+                i += 1
+                continue
+            if not line.strip():
+                out.append(line)
+                previous, context = context or previous, None
+                i += 1
+                continue
+            fence = FENCE.match(line)
+            if fence:   # a fence ends the block before it and the one it is in
+                end = self._fence_end(lines, i, fence.group(1))
+                if context is not None:
+                    out.append("")
+                out += [*lines[i:end], ""]
+                i, context, previous = end, None, "fence"
+                continue
+            if context is None and _indent(line) >= 4 and not in_item:
+                out.append(line)      # indented code: kept as written
+                context = "code"
+                i += 1
+                continue
+            extension = EXTENSION_START.match(line)
+            if extension:
+                i, produced = self._extension(lines, i, extension)
+                out += produced
+                context = None
+                continue
+            ald = ALD_LINE.match(line)
+            if ald:
+                self.alds[ald.group(1)] = parse_attributes(ald.group(2), self.alds)
+                out.append("")
+                context, i = None, i + 1
+                continue
+            ial = IAL_LINE.match(line)
+            if ial:
+                attrs = parse_attributes(ial.group(1), self.alds)
+                after_block = context is not None and context != "ial"
+                out += ["", self.mark("prev" if after_block else "next", attrs), ""]
+                context, i = "ial", i + 1
+                continue
+            item = LIST_ITEM.match(line)
+            if item and not (context == "para" and SETEXT.match(line) and item.group(2) == "-" and not item.group(4)):
+                if item.group(4) or item.group(3):
+                    if context == "para" and not in_item:   # in an item, a nested list stays tight
+                        out.append("")
+                    if context is None and previous == "list":
+                        out += [self.mark("none", {}), ""]   # Python-Markdown would continue the list before
+                    i, produced = self._list(lines, i)
+                    out += produced
+                    context = None if produced and not produced[-1].strip() else "list"
+                    previous = "list"
+                    continue
+            if context == "para" and (ATX.match(line) or (QUOTE.match(line) and not in_item)):
+                out.append("")
+                context = None
+            if context is None and previous == "quote" and QUOTE.match(line):
+                # kramdown starts a new blockquote after a blank line; Python-Markdown would merge them
+                out += [self.mark("none", {}), ""]
+            if context is None:
+                if ATX.match(line):
+                    out.append(line)
+                    context, i = "heading", i + 1
+                    continue
+                if QUOTE.match(line):
+                    context = "quote"
+                elif HTML_START.match(line):
+                    context = "html"
+                elif TABLE_ROW.match(line):
+                    i, produced = self._table(lines, i)
+                    out += produced
+                    context = "table"
+                    continue
+                else:
+                    context = "para"
+            elif context == "heading":
+                context = "para"
+                if DOLLARS.match(line):   # `$$` right under a heading: inline math in kramdown
+                    line = NOT_DISPLAY + line
+                    self.touched = True
+            out.append(line)
+            i += 1
+        return out
+
+    @staticmethod
+    def _fence_end(lines: list[str], start: int, fence: str) -> int:
+        close = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$")
+        for j in range(start + 1, len(lines)):
+            if close.match(lines[j]):
+                return j + 1
+        return len(lines)
+
+    def _extension(self, lines: list[str], i: int, m: re.Match) -> tuple[int, list[str]]:
+        name, closed = m.group(1), m.group(3)
+        if closed:
+            return i + 1, [""]   # {::options … /}: settings, consumed (an end of block, as in kramdown)
+        stop = re.compile(rf"^ {{0,3}}\{{:/(?:{re.escape(name)})?\}}\s*$")
+        end = next((j for j in range(i + 1, len(lines)) if stop.match(lines[j])), None)
+        if end is None:
+            return i + 1, [lines[i]]    # no stop tag: kramdown warns and shows it as text
+        if name == "nomarkdown":
+            return end + 1, ["", self.raw("\n".join(lines[i + 1:end])), ""]
+        return end + 1, [""]      # {::comment}: never published
+
+    def raw(self, html: str) -> str:
+        return self.stash(html) if self.stash else html
+
+    stash = None   # set by the preprocessor: md.htmlStash.store
+
+    def _list(self, lines: list[str], i: int) -> tuple[int, list[str]]:
+        """One list at lines[i]: each item's content gathered as kramdown does (indented by the
+        marker's width, or lazy), processed recursively, and written back indented by four."""
+        first = LIST_ITEM.match(lines[i])
+        ordered = first.group(2)[0].isdigit()
+        items: list[tuple[str, list[str]]] = []
+        out: list[str] = []
+        while i < len(lines):
+            m = LIST_ITEM.match(lines[i])
+            if not m or m.group(2)[0].isdigit() != ordered:
+                break
+            marker = m.group(2)
+            spaces = len(m.group(3).expandtabs(4)) if m.group(4) else 1
+            if spaces > 4:
+                spaces = 1
+            width = len(m.group(1)) + len(marker) + spaces
+            content = [m.group(4) if m.group(4) else ""]
+            i += 1
+            last_blank = False
+            sibling = re.compile(rf"^ {{0,{min(width, 4) - 1}}}(?:[*+-]|\d+\.)(?:[ \t]|$)")
+            while i < len(lines):
+                line = lines[i]
+                if not line.strip():
+                    content.append("")
+                    last_blank = True
+                    i += 1
+                    continue
+                if sibling.match(line) and (LIST_ITEM.match(line).group(2)[0].isdigit() == ordered):
+                    break
+                if last_blank and re.match(r"^ {0,3}([-*_])( *\1){2,} *$", line):
+                    break
+                expanded = line.expandtabs(4)
+                if _indent(expanded) >= width:
+                    content.append(expanded[width:])
+                elif not last_blank and not IAL_LINE.match(line) and not HTML_START.match(line) and \
+                        not (sibling.match(line)):
+                    content.append(line.lstrip() if _indent(line) < width else line)   # lazy
+                else:
+                    break
+                last_blank = False
+                i += 1
+            trailing = 0
+            while content and not content[-1].strip():
+                content.pop()
+                trailing += 1
+            items.append((marker, content))
+            out_item = self.run(content, in_item=True)
+            out.append(f"{marker} {out_item[0] if out_item else ''}")
+            out += [("    " + l) if l.strip() else "" for l in out_item[1:]]
+            out += [""] * trailing
+        return i, out
+
+    def _table(self, lines: list[str], i: int) -> tuple[int, list[str]]:
+        end = i
+        while end < len(lines) and TABLE_ROW.match(lines[end]):
+            end += 1
+        rows = lines[i:end]
+        if len(rows) >= 2 and TABLE_SEPARATOR.match(rows[1]):
+            return end, rows
+        if any(TABLE_SEPARATOR.match(r) for r in rows):
+            return end, rows
+        self.touched = True
+        cells = max(1, rows[0].strip().strip("|").count("|") + 1)
+        header = "|" + "|".join([NO_HEADER] * cells) + "|"
+        return end, [header, "|" + "|".join(["---"] * cells) + "|", *rows]
+
+
+class KramdownPreprocessor(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        blocks = Blocks()
+        blocks.stash = self.md.htmlStash.store
+        self.md.kramdown = blocks
+        return blocks.run(lines)
+
+
+class IalTreeprocessor(Treeprocessor):
+    """Puts each block IAL on its block (the one before it, or after it), and drops the marks;
+    removes the header row of tables written without one."""
+
+    def run(self, root: etree.Element) -> None:
+        blocks = getattr(self.md, "kramdown", None)
+        if blocks is None or not blocks.touched:
+            return
+        ials = blocks.ials
+        for parent in list(root.iter()):
+            children = list(parent)
+            for index, child in enumerate(children):
+                if child.tag == "thead" and _is_no_header(child):
+                    parent.remove(child)
+                    continue
+                if child.tag == "p" and child.text and child.text.startswith(NOT_DISPLAY):
+                    child.text = child.text[len(NOT_DISPLAY):]
+                if not ials or child.tag != "p" or len(child) or not child.text:
+                    continue
+                m = IAL_MARK_TEXT.fullmatch(child.text.strip())
+                if not m:
+                    continue
+                where, attrs = ials[int(m.group(1))]
+                target = None
+                if where == "prev" and index > 0:
+                    target = children[index - 1]
+                elif where == "next":
+                    target = next((c for c in children[index + 1:] if not _is_mark(c)), None)
+                if target is not None and target in parent:
+                    apply(target, attrs)
+                parent.remove(child)
+
+
+def _is_mark(element) -> bool:
+    return element.tag == "p" and not len(element) and bool(IAL_MARK_TEXT.fullmatch((element.text or "").strip()))
+
+
+def _is_no_header(thead) -> bool:
+    return all((cell.text or "").strip() == NO_HEADER for row in thead for cell in row)
+
+
+def apply(element: etree.Element, attrs: dict) -> None:
+    for key, value in attrs.items():
+        if key == "refs":
+            if "toc" in value:
+                element.set("data-kramdown-toc", "1")
+        elif key == "class":
+            element.set("class", f"{element.get('class', '')} {value}".strip())
+        else:
+            element.set(key, value)
+
+
+# --- heading ids and the {:toc} list --------------------------------------------------------------
+
+NON_WORD = re.compile(r"[^\w\- \t]")
+HEADING = re.compile(r"h[1-6]")
+STASHED = re.compile("\x02wzxhzdk:\\d+\x03|\x02klzzwxh:\\d+\x03")
+
+
+def kramdown_id(text: str, counts: dict[str, int]) -> str:
+    """kramdown-parser-gfm's auto id: lowercase, drop what is not a letter, digit, `_`, `-`,
+    space or tab, spaces and tabs become `-`; a repeated id gets `-1`, `-2`…"""
+    result = NON_WORD.sub("", text.lower()).replace(" ", "-").replace("\t", "-")
+    counts[result] = counts.get(result, -1) + 1
+    return f"{result}-{counts[result]}" if counts[result] else result
+
+
+def raw_text(element: etree.Element) -> str:
+    """The heading's text as kramdown sees it: text, code and math, not footnote marks."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == "sup" and (child.get("id") or "").startswith("fnref"):
+            pass
+        elif child.tag == "span" and child.get("class") == "arithmatex":
+            from .math import strip_delimiters
+            parts.append(strip_delimiters(child.text or ""))
+        else:
+            parts.append(raw_text(child))
+        parts.append(child.tail or "")
+    text = STASHED.sub("", "".join(parts))
+    return re.sub("\x02(\\d+)\x03", lambda m: chr(int(m.group(1))), text)
+
+
+class HeadingIdTreeprocessor(Treeprocessor):
+    """kramdown's heading ids when the site asks for them (`heading_ids: kramdown`)."""
+
+    def run(self, root: etree.Element) -> None:
+        if getattr(self.md, "heading_ids", "readable") != "kramdown":
+            return
+        counts: dict[str, int] = {}
+        for element in root.iter():
+            if isinstance(element.tag, str) and HEADING.fullmatch(element.tag) and "id" not in element.attrib:
+                element.set("id", kramdown_id(raw_text(element), counts))
+
+
+class TocTreeprocessor(Treeprocessor):
+    """A list marked `{:toc}` becomes kramdown's table of contents (its generate_toc_tree): every
+    heading but those of class `no_toc`, nested by level, each linking to its id."""
+
+    def run(self, root: etree.Element) -> None:
+        blocks = getattr(self.md, "kramdown", None)
+        if blocks is None or not any("refs" in attrs for _, attrs in blocks.ials):
+            return
+        marked = [(parent, child) for parent in root.iter() for child in parent if child.get("data-kramdown-toc")]
+        if not marked:
+            return
+        headings = [h for h in root.iter() if isinstance(h.tag, str) and HEADING.fullmatch(h.tag)
+                    and "no_toc" not in (h.get("class") or "").split() and h.get("id")]
+        for parent, lst in marked:
+            attrs = {k: v for k, v in lst.attrib.items() if k != "data-kramdown-toc"}
+            attrs.setdefault("id", "markdown-toc")
+            toc = etree.Element(lst.tag if lst.tag in ("ul", "ol") else "ul", attrs)
+            stack: list[tuple[int, etree.Element]] = []     # (level, li)
+            for heading in headings:
+                level = int(heading.tag[1])
+                item = etree.Element("li")
+                link = etree.SubElement(item, "a", {"href": f"#{heading.get('id')}",
+                                                    "id": f"{attrs['id']}-{heading.get('id')}"})
+                _copy_content(heading, link)
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+                if stack:
+                    sub = stack[-1][1].find(toc.tag)
+                    if sub is None:
+                        sub = etree.SubElement(stack[-1][1], toc.tag)
+                    sub.append(item)
+                else:
+                    toc.append(item)
+                stack.append((level, item))
+            index = list(parent).index(lst)
+            toc.tail = lst.tail
+            parent.remove(lst)
+            parent.insert(index, toc)
+
+
+def _copy_content(heading: etree.Element, link: etree.Element) -> None:
+    """The heading's content without its permalink, footnote marks or links (as kramdown's toc)."""
+    import copy
+
+    link.text = heading.text
+    for child in heading:
+        if child.tag == "a" or (child.tag == "sup" and (child.get("id") or "").startswith("fnref")):
+            if child.tag == "a" and "anchor" not in (child.get("class") or "").split():
+                inner = copy.deepcopy(child)
+                span_text = "".join(inner.itertext())
+                _append_text(link, span_text)
+            _append_text(link, child.tail or "")
+            continue
+        clone = copy.deepcopy(child)
+        link.append(clone)
+
+
+def _append_text(element: etree.Element, text: str) -> None:
+    if len(element):
+        element[-1].tail = (element[-1].tail or "") + text
+    else:
+        element.text = (element.text or "") + text
+
+
+# --- math ----------------------------------------------------------------------------------------
+
+def _math_span(latex: str, display: bool) -> etree.Element:
+    element = etree.Element("span", {"class": "arithmatex"})
+    element.text = AtomicString(f"\\[{latex}\\]" if display else f"\\({latex}\\)")
+    return element
+
+
+class DoubleDollarInline(InlineProcessor):
+    """`$$…$$` inside a paragraph is inline math in kramdown (`\\$$` is two dollars)."""
+
+    def handleMatch(self, m: re.Match, data: str):
+        return _math_span(m.group(1).strip(), False), m.start(0), m.end(0)
+
+
+class EscapedMathJax(InlineProcessor):
+    """`\\( … \\)`, the MathJax idiom written so that Markdown leaves `\\(` behind."""
+
+    def handleMatch(self, m: re.Match, data: str):
+        display = m.group(1) is None
+        return _math_span((m.group(2) if display else m.group(1)).strip(), display), m.start(0), m.end(0)
+
+
+class BackslashBreak(InlineProcessor):
+    """GFM: a backslash at the end of a line is a line break."""
+
+    def handleMatch(self, m: re.Match, data: str):
+        element = etree.Element("br")
+        element.tail = "\n"
+        return element, m.start(0), m.end(0)
+
+
+class DisplayMathBlock(BlockProcessor):
+    """A block that is only `$$…$$` (or `\\[ … \\]`) is display math."""
+
+    PATTERN = re.compile(r"^\s*(?:(?<!\\)\$\$(?P<d>(?:(?!\$\$).)+?)\$\$|\\\\\[(?P<b>.+?)\\\\\])\s*$", re.S)
+
+    def test(self, parent, block) -> bool:
+        return ("$$" in block or "\\\\[" in block) and bool(self.PATTERN.match(block))
+
+    def run(self, parent, blocks) -> None:
+        m = self.PATTERN.match(blocks.pop(0))
+        div = etree.SubElement(parent, "div", {"class": "arithmatex"})
+        div.text = AtomicString(f"\\[{(m.group('d') or m.group('b')).strip()}\\]")
+
+
+class KramdownExtension(Extension):
+    def extendMarkdown(self, md) -> None:
+        md.registerExtension(self)
+        md.preprocessors.register(KramdownPreprocessor(md), "kramdown", 28)
+        md.parser.blockprocessors.register(DisplayMathBlock(md.parser), "kramdown-math-block", 80.5)
+        md.inlinePatterns.register(DoubleDollarInline(r"(?<!\\)\$\$((?:(?!\$\$).)+?)\$\$", md), "kramdown-math", 189.95)
+        md.inlinePatterns.register(BackslashBreak(r"\\\n", md), "backslash-break", 186)
+        md.inlinePatterns.register(EscapedMathJax(r"\\\\\((.+?)\\\\\)|\\\\\[(.+?)\\\\\]", md), "mathjax-escaped", 185)
+        md.treeprocessors.register(IalTreeprocessor(md), "kramdown-ial", 7.5)
+        md.treeprocessors.register(HeadingIdTreeprocessor(md), "kramdown-ids", 6)
+        md.treeprocessors.register(TocTreeprocessor(md), "kramdown-toc", 4)
+
+    def reset(self) -> None:
+        pass
+
+
+def makeExtension(**kwargs):
+    return KramdownExtension(**kwargs)

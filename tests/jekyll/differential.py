@@ -1,0 +1,443 @@
+"""Differential test against Jekyll itself: the same posts built by Jekyll (kramdown, GFM input)
+and by sitegen, their bodies compared in a structural form.
+
+    python tests/jekyll/differential.py [SITE] [--verbose]
+
+SITE is a Jekyll site folder (default: the corpus tests/fixtures/kramdown). Both builds run in a
+temporary folder; SITE is only read. The structural form keeps what a reader sees and what links
+reach: blocks and their nesting, heading levels and ids, text (typography included), emphasis,
+links and images with their targets, code text, math, and the `id`, `class` and `style` an author
+gave. It drops what only differs in representation (see `normalize`): highlighting markup,
+whitespace between tags, footnote markup, sitegen's heading permalinks, and math rendering (both
+sides' LaTeX goes through sitegen's LaTeX → MathML converter, so equal math means equal MathML).
+
+Differences kept on purpose are listed, with their reason, in allowed.yaml beside this file; the
+report names every difference and whether it is allowed.
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import html
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "tests" / "fixtures" / "kramdown"
+ALLOWED = Path(__file__).with_name("allowed.yaml")
+POST_NAME = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}-.+\.(?:md|markdown|mkdn|mkd|mdown|text)$")
+FRONT = re.compile(r"\A---\s*\n(.*?\n)?---\s*\n", re.S)
+REFUSED = "\x00refused: "   # a body standing for a post sitegen refused to build
+MARK = re.compile(r'<article data-differential="([^"]*)">(.*)</article>', re.S)
+
+
+# --- the two builds ------------------------------------------------------------------------------
+
+def _front_matter(text: str) -> dict:
+    m = FRONT.match(text)
+    try:
+        data = yaml.safe_load(m.group(1) or "") if m else None
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _posts(site: Path) -> dict[str, Path]:
+    return {p.name: p for p in sorted((site / "_posts").rglob("*")) if p.is_file() and POST_NAME.match(p.name)}
+
+
+def _layouts(site: Path) -> set[str]:
+    names = {"default", "post", "page"}
+    for path in _posts(site).values():
+        layout = _front_matter(path.read_text(encoding="utf-8", errors="replace")).get("layout")
+        if isinstance(layout, str) and re.fullmatch(r"[\w.-]+", layout):
+            names.add(layout)
+    return names
+
+
+def build_jekyll(site: Path, work: Path) -> dict[str, str]:
+    """Post file name → the HTML Jekyll gives its body (every layout replaced by a marker)."""
+    source, dest = work / "jekyll-src", work / "jekyll-site"
+    shutil.copytree(site, source, ignore=shutil.ignore_patterns("_site", ".jekyll-cache", ".sass-cache"))
+    layouts = source / "_layouts"
+    shutil.rmtree(layouts, ignore_errors=True)
+    layouts.mkdir()
+    for name in _layouts(site):
+        (layouts / f"{name}.html").write_text('<article data-differential="{{ page.path }}">{{ content }}</article>\n')
+    config = source / "_config.yml"
+    settings = _front_matter("---\n" + config.read_text(encoding="utf-8") + "---\n") if config.exists() else {}
+    # a post without `layout:` gets none in Jekyll: the marker layout is the default of every post
+    settings["defaults"] = [{"scope": {"path": ""}, "values": {"layout": "default"}}] + list(settings.get("defaults") or [])
+    config.write_text(yaml.safe_dump(settings), encoding="utf-8")
+    run = subprocess.run(["jekyll", "build", "--quiet", "--safe", "--disable-disk-cache", "-s", str(source),
+                          "-d", str(dest)], capture_output=True, text=True, cwd=work)
+    if run.returncode:
+        raise RuntimeError(f"jekyll build failed:\n{run.stdout}{run.stderr}")
+    return _bodies(dest)
+
+
+def build_sitegen(site: Path, work: Path) -> dict[str, str]:
+    """Post file name → the HTML sitegen gives its body. The posts go to content/posts/<lang>/
+    (`lang:` in front matter, else en); every layout is a template printing only the body."""
+    project = work / "sitegen-site"
+    (project / "templates").mkdir(parents=True)
+    config = _front_matter("---\n" + (site / "_config.yml").read_text(encoding="utf-8") + "---\n") \
+        if (site / "_config.yml").exists() else {}
+    settings = {"title": str(config.get("title", "")), "languages": ["en", "fr"], "default_language": "en",
+                "heading_ids": "kramdown"}
+    if isinstance(config.get("url"), str) and config["url"]:
+        settings["url"] = config["url"]
+    (project / "site.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
+    for name, path in _posts(site).items():
+        lang = _front_matter(path.read_text(encoding="utf-8", errors="replace")).get("lang")
+        folder = project / "content" / "posts" / ("fr" if lang == "fr" else "en")
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, folder / name)
+    for part in ("templates", "i18n", "static"):
+        shutil.copytree(ROOT / part, project / part, dirs_exist_ok=True)
+    for name in _layouts(site):
+        (project / "templates" / f"{name}.html").write_text(
+            '<article data-differential="{{ post.path }}">{{ post.html | safe }}</article>\n')
+    refused: dict[str, str] = {}
+    while True:
+        run = subprocess.run([sys.executable, str(ROOT / "site.py"), "--root", str(project), "build", "--future"],
+                             capture_output=True, text=True, cwd=work)
+        if not run.returncode:
+            break
+        # a post sitegen refuses is set aside (and reported as a difference); the rest still compare
+        bad = {m.group(1): m.group(0) for m in re.finditer(r"^(content/posts/\w+/[^:\n]+):(?!(?:\d+:)? ?warning:).*$",
+                                                            run.stdout + run.stderr, re.M)}
+        if not bad:
+            raise RuntimeError(f"sitegen build failed:\n{run.stdout}{run.stderr}")
+        for path, message in bad.items():
+            (project / path).unlink(missing_ok=True)
+            refused.setdefault(Path(path).name, message)
+    bodies = _bodies(project / "_site")
+    for name, message in refused.items():
+        bodies[name] = REFUSED + message
+    return bodies
+
+
+def _bodies(folder: Path) -> dict[str, str]:
+    found = {}
+    for page in folder.rglob("*.html"):
+        m = MARK.search(page.read_text(encoding="utf-8", errors="replace"))
+        if m and m.group(1):
+            found[Path(m.group(1)).name] = m.group(2)
+    return found
+
+
+# --- the structural form -------------------------------------------------------------------------
+
+BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table", "thead",
+          "tbody", "tr", "th", "td", "dl", "dt", "dd", "hr", "div", "details", "summary", "figure",
+          "figcaption", "section", "aside", "nav", "article", "header", "footer", "math-block"}
+VOID = {"br", "hr", "img", "input", "wbr", "col", "source"}
+KEPT_ATTRIBUTES = ("id", "class", "style", "href", "src", "alt", "title", "start", "type", "checked", "lang")
+# classes that only name a representation: syntax highlighting, footnote and task-list markup
+REPRESENTATION_CLASSES = re.compile(r"^(?:highlight|highlighter-rouge|language-\S+|footnote|footnotes|footnote-ref|"
+                                    r"footnote-backref|reversefootnote|task-list|task-list-item|task-list-item-checkbox|"
+                                    r"math|arithmatex|anchor)$")
+MATH_TEXT = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
+MATH_ELEMENT = re.compile(r"<math\b[^>]*?display=\"(block|inline)\"[^>]*>.*?</math>", re.S)
+OPAQUE = re.compile(r"<(pre|code)\b.*?</\1>", re.S)
+
+
+def _mathml(latex: str, display: bool) -> str:
+    sys.path.insert(0, str(ROOT))
+    from sitegen.markup.math import MathError, to_mathml
+
+    try:
+        return to_mathml(html.unescape(latex).strip(), display)
+    except MathError as exc:
+        return f"error: {exc}"
+
+
+class _Math:
+    """Math replaced by private-use placeholders before parsing, then read back as tokens."""
+
+    def __init__(self):
+        self.items: list[tuple[bool, str, str]] = []   # (display, canonical MathML, LaTeX or "")
+
+    def _hold(self, display: bool, mathml: str, latex: str) -> str:
+        self.items.append((display, re.sub(r"\s+", " ", mathml), latex))
+        return f"\ue000{len(self.items) - 1}\ue001"
+
+    def extract(self, fragment: str) -> str:
+        fragment = MATH_ELEMENT.sub(lambda m: self._hold(m.group(1) == "block", m.group(0), ""), fragment)
+        out, done = [], 0
+        for code in OPAQUE.finditer(fragment):   # MathJax never looks inside code
+            out.append(self._text_math(fragment[done:code.start()]))
+            out.append(code.group(0))
+            done = code.end()
+        out.append(self._text_math(fragment[done:]))
+        return "".join(out)
+
+    def _text_math(self, text: str) -> str:
+        def hold(m: re.Match) -> str:
+            display = m.group(2) is not None
+            latex = m.group(2) if display else m.group(1)
+            return self._hold(display, _mathml(latex, display), html.unescape(latex).strip())
+        return MATH_TEXT.sub(hold, text)
+
+
+@dataclass
+class _Node:
+    tag: str
+    attrs: tuple[tuple[str, str], ...]
+    children: list
+
+
+class _Parser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = _Node("body", (), [])
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag, attrs):
+        node = _Node(tag, tuple((k, v or "") for k, v in attrs), [])
+        self.stack[-1].children.append(node)
+        if tag not in VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag, attrs):
+        self.stack[-1].children.append(_Node(tag, tuple((k, v or "") for k, v in attrs), []))
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, 0, -1):
+            if self.stack[i].tag == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data):
+        self.stack[-1].children.append(data)
+
+
+def _attributes(node: _Node) -> str:
+    kept = []
+    for name, value in node.attrs:
+        if name not in KEPT_ATTRIBUTES:
+            continue
+        if name == "class":
+            value = " ".join(c for c in value.split() if not REPRESENTATION_CLASSES.match(c))
+        elif name == "style":
+            value = ";".join(part.strip() for part in value.split(";") if part.strip())
+        elif name == "checked":
+            value = "checked"
+        elif name == "title" and not value:
+            continue
+        if value or name == "alt":
+            kept.append(f'{name}="{value}"')
+    return " ".join(sorted(kept))
+
+
+def _skipped(node: _Node) -> bool:
+    attrs = dict(node.attrs)
+    if node.tag == "a" and "anchor" in attrs.get("class", "").split():
+        return True   # sitegen's heading permalink
+    if node.tag == "a" and attrs.get("href", "").startswith("#fnref:"):
+        return True   # footnote back-links: ↩ written differently
+    return False
+
+
+def _flatten(node: _Node, math: _Math, out: list[str], depth: int, in_pre: bool = False) -> None:
+    """Depth-first tokens: a line per block, inline content as one text line per block."""
+    line: list[str] = []
+
+    def flush():
+        text = re.sub(r"[ \t\r\n]+", " ", "".join(line)).strip()
+        text = re.sub(r"(<input [^>]*>) ", r"\1", text)   # a task list's box: the space after it varies
+        if re.fullmatch(r"(?:\ue000\d+\ue001 ?)+", text) and all(
+                math.items[int(n)][0] for n in re.findall(r"\d+", text)):
+            out.extend("  " * depth + t for t in text.split())   # display math: one block each
+        elif text:
+            out.append("  " * depth + text)
+        line.clear()
+
+    for child in node.children:
+        if isinstance(child, str):
+            line.append(child if not in_pre else child)
+            continue
+        if _skipped(child):
+            continue
+        if child.tag == "pre" or (child.tag == "code" and in_pre):
+            flush()
+            code = "".join(_text(child)).strip("\n")
+            out.append("  " * depth + "code: " + code.replace("\n", "⏎"))
+            continue
+        if child.tag in BLOCKS and not _wrapper(child):
+            flush()
+            attrs = _attributes(child)
+            if child.tag == "div" and {"footnote", "footnotes"} & set(dict(child.attrs).get("class", "").split()):
+                # sitegen's footnotes start with a rule, kramdown's do not
+                child = _Node(child.tag, child.attrs, [c for c in child.children if not (isinstance(c, _Node) and c.tag == "hr")])
+            if _only_display_math(child, math):
+                _flatten(child, math, out, depth)
+                continue
+            out.append("  " * depth + f"<{child.tag}{' ' + attrs if attrs else ''}>")
+            _flatten(child, math, out, depth + 1)
+        elif child.tag in BLOCKS:
+            flush()
+            _flatten(child, math, out, depth)
+        else:
+            attrs = _attributes(child)
+            if child.tag in ("br", "img", "input"):
+                line.append(f"<{child.tag}{' ' + attrs if attrs else ''}>")
+                continue
+            inner: list[str] = []
+            _inline(child, math, inner)
+            line.append(f"<{child.tag}{' ' + attrs if attrs else ''}>{''.join(inner)}</{child.tag}>")
+    flush()
+    for i, text in enumerate(out):
+        out[i] = _math_tokens(text, math)
+
+
+def _inline(node: _Node, math: _Math, out: list[str]) -> None:
+    for child in node.children:
+        if isinstance(child, str):
+            out.append(child)
+        elif not _skipped(child):
+            attrs = _attributes(child)
+            if child.tag in VOID:
+                out.append(f"<{child.tag}{' ' + attrs if attrs else ''}>")
+                continue
+            inner: list[str] = []
+            _inline(child, math, inner)
+            out.append(f"<{child.tag}{' ' + attrs if attrs else ''}>{''.join(inner)}</{child.tag}>")
+
+
+def _text(node: _Node) -> list[str]:
+    parts = []
+    for child in node.children:
+        parts.extend([child] if isinstance(child, str) else _text(child))
+    return parts
+
+
+def _wrapper(node: _Node) -> bool:
+    """A div that only wraps highlighted code or math (each tool wraps them its own way)."""
+    classes = dict(node.attrs).get("class", "").split()
+    return node.tag == "div" and bool(classes) and all(REPRESENTATION_CLASSES.match(c) for c in classes) and \
+        not {"footnote", "footnotes"} & set(classes)
+
+
+def _only_display_math(node: _Node, math: _Math) -> bool:
+    """A paragraph holding nothing but display math: MathJax shows it as a display block."""
+    if node.tag != "p":
+        return False
+    text = "".join(c if isinstance(c, str) else "\x00" for c in node.children).strip()
+    m = re.fullmatch(r"\ue000(\d+)\ue001", text)
+    return bool(m) and math.items[int(m.group(1))][0]
+
+
+def _math_tokens(text: str, math: _Math) -> str:
+    def show(m: re.Match) -> str:
+        display, mathml, latex = math.items[int(m.group(1))]
+        return f"⟦{'display' if display else 'inline'} math {mathml}⟧"
+    return re.sub(r"\ue000(\d+)\ue001", show, text)
+
+
+def normalize(fragment: str) -> list[str]:
+    """A body's HTML → its structural form, one line per block (inline content on its block's line)."""
+    math = _Math()
+    fragment = re.sub(r"<!--.*?-->", "", fragment, flags=re.S)
+    parser = _Parser()
+    parser.feed(math.extract(fragment))
+    parser.close()
+    out: list[str] = []
+    _flatten(parser.root, math, out, 0)
+    return out
+
+
+# --- comparison and report -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Difference:
+    post: str
+    lines: tuple[str, ...]          # unified diff lines, jekyll (-) vs sitegen (+)
+    allowed: str | None = None      # the allow-list entry's name
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def load_allowed(path: Path = ALLOWED) -> list[dict]:
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    for entry in entries:
+        if not {"name", "reason", "posts"} <= set(entry):
+            raise ValueError(f"{path}: every entry needs name, reason, posts: {entry}")
+    return entries
+
+
+def _allowed_by(post: str, lines: list[str], entries: list[dict]) -> str | None:
+    for entry in entries:
+        if any(fnmatch(post, pattern) for pattern in entry["posts"]):
+            pattern = entry.get("diff")
+            if pattern is None or all(re.search(pattern, line) for line in lines if line[:1] in "+-"):
+                return entry["name"]
+    return None
+
+
+def compare(jekyll: dict[str, str], ours: dict[str, str], entries: list[dict]) -> tuple[list[str], list[Difference]]:
+    """(posts compared, differences)."""
+    posts = sorted(set(jekyll) | set(ours))
+    differences = []
+    for post in posts:
+        if post in ours and ours[post].startswith(REFUSED):
+            lines = [f"+ sitegen refused it: {ours[post][len(REFUSED):]}"]
+        elif post not in ours or post not in jekyll:
+            lines = [f"- {'missing in sitegen' if post not in ours else 'missing in Jekyll'}"]
+        else:
+            a, b = normalize(jekyll[post]), normalize(ours[post])
+            if a == b:
+                continue
+            lines = [l for l in difflib.unified_diff(a, b, "jekyll", "sitegen", n=1, lineterm="")][2:]
+        differences.append(Difference(post, tuple(lines), _allowed_by(post, lines, entries)))
+    return posts, differences
+
+
+def report(posts: list[str], differences: list[Difference], verbose: bool = True) -> str:
+    equal = len(posts) - len(differences)
+    rate = equal / len(posts) if posts else 0.0
+    allowed = [d for d in differences if d.allowed]
+    out = [f"posts: {len(posts)}, equal: {equal} ({rate:.1%}), "
+           f"kept on purpose: {len(allowed)}, unexplained: {len(differences) - len(allowed)}"]
+    for d in differences:
+        out.append(f"{d.post}: " + (f"kept on purpose ({d.allowed})" if d.allowed else "DIFFERENT"))
+        if verbose or not d.allowed:
+            out += ["    " + line for line in d.lines]
+    return "\n".join(out)
+
+
+def run(site: Path = CORPUS, allowed: list[dict] | None = None) -> tuple[list[str], list[Difference]]:
+    with tempfile.TemporaryDirectory(prefix="differential-") as tmp:
+        work = Path(tmp)
+        jekyll = build_jekyll(site, work)
+        ours = build_sitegen(site, work)
+    return compare(jekyll, ours, load_allowed() if allowed is None else allowed)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("site", nargs="?", type=Path, default=CORPUS, help="a Jekyll site folder")
+    parser.add_argument("--quiet", action="store_true", help="do not show the allowed differences")
+    args = parser.parse_args(argv)
+    try:
+        posts, differences = run(args.site.resolve(), None if args.site.resolve() == CORPUS else [])
+    except RuntimeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(report(posts, differences, verbose=not args.quiet))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
