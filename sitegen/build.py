@@ -16,7 +16,7 @@ from typing import Callable
 
 from .errors import Problem, SiteError, error, errors_only, warning
 from .execution import ExecutionReport, PostBlocks, digest, execute_all, installed_versions, parse_blocks
-from .markup import HIGHLIGHTED, MATHML, pygments_css
+from .markup import HIGHLIGHTED, MATHML, pygments_css, render
 from .memo import PersistentMemo
 from .output import (
     Manifest,
@@ -37,11 +37,13 @@ from .render import RenderCache, Renderer, post_problems, prepare, render_all, s
 from .site import DATES, build_pages, make_view, output_path, sitemap_page, translation_groups, url_of
 from .sources import (
     FRONT_MATTER,
-    LiquidContext,
+    LinkTable,
     Post,
     SiteConfig,
     discover,
     is_visible,
+    link_table,
+    liquid_context,
     load_config,
     load_strings,
     parse_remembered,
@@ -147,8 +149,8 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
         urls = {post.path: url_of(post, config) for post in posts}
         groups, group_problems = translation_groups(posts)
         problems += group_problems + missing_translations(groups, config)
-        by_stem = {(p.lang, p.stem): urls[p.path] for p in posts if p.is_post}
-        texts = {post.path: apply_liquid(post, by_stem, config, problems) for post in posts}
+        table = link_table(posts, urls, config.baseurl, inputs)
+        texts = {post.path: apply_liquid(post, urls[post.path], table, config, problems) for post in posts}
 
     with stage("blocks") as problems:
         samples = read_samples(root)
@@ -330,9 +332,8 @@ def missing_translations(groups: dict[str, dict[str, Post]], config: SiteConfig)
             for group in groups.values() for post in group.values() for lang in config.languages if lang not in group]
 
 
-def apply_liquid(post: Post, by_stem: dict[tuple[str, str], str], config: SiteConfig, problems: list[Problem]) -> str:
-    ctx = LiquidContext(config.url, config.baseurl,
-                        lambda stem: (config.baseurl + by_stem[(post.lang, stem)]) if (post.lang, stem) in by_stem else None)
+def apply_liquid(post: Post, url: str, table: LinkTable, config: SiteConfig, problems: list[Problem]) -> str:
+    ctx = liquid_context(post, url, config, table, lambda text: render(text, post.lang).html)
     text, liquid_problems = render_liquid(post.body, ctx, post.path, post.body_line)
     problems += liquid_problems
     return text

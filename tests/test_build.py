@@ -229,8 +229,9 @@ INVALID_MESSAGES = [
     ("content/posts/fr/2021-01-05-collision-bis.md", 3, "also claimed by content/posts/fr/2021-01-04-collision.md"),
     ("content/posts/fr/2021-01-06-meme-cle.md", 3, "translation_key `cle` is already used"),
     ("content/posts/fr/2021-01-07-liens.md", 4, "no post named 2020-01-01-inexistant"),
-    ("content/posts/fr/2021-01-07-liens.md", 6, "unsupported Liquid tag `{% include note.html %}`"),
-    ("content/posts/fr/2021-01-07-liens.md", 6, "unsupported Liquid variable `{{ page.title }}`"),
+    ("content/posts/fr/2021-01-07-liens.md", 6, "no file templates/_includes/note.html"),
+    ("content/posts/fr/2021-01-07-liens.md", 6, "unknown Liquid tag `inconnue`"),
+    ("content/posts/fr/2021-01-07-liens.md", 6, "unknown Liquid filter `inconnu`"),
     ("content/posts/fr/2021-01-07-liens.md", 8, "unbalanced braces"),
     ("content/posts/fr/2021-01-07-liens.md", 8, "unknown LaTeX command `\\foo`"),
     ("content/posts/fr/2021-01-08-pas-fermee.md", 1, "never closed"),
@@ -252,7 +253,7 @@ def test_cli_prints_path_line_messages_and_exits_1(site_factory, capsys):
     site = site_factory("invalid")
     assert main(["--root", str(site), "build"]) == 1
     err = capsys.readouterr().err
-    assert "content/posts/fr/2021-01-07-liens.md:6: unsupported Liquid tag" in err
+    assert "content/posts/fr/2021-01-07-liens.md:6: unknown Liquid tag" in err
     assert "Traceback" not in err
 
 

@@ -16,11 +16,13 @@ from .content import (
     slugify,
     split_front_matter,
 )
-from .liquid import LiquidContext, render_liquid, split_fences
+from .jekyll import MARKDOWN_EXTENSIONS, PERMALINK_STYLES, jekyll_slugify, permalink_pattern
+from .liquid import LinkTable, LiquidContext, link_table, liquid_context, render_liquid, split_fences
 from .strings import Strings, load_strings
 
 __all__ = [
-    "FRONT_MATTER", "LiquidContext", "Post", "SiteConfig", "Strings", "Tolerance", "discover",
+    "FRONT_MATTER", "LinkTable", "LiquidContext", "MARKDOWN_EXTENSIONS", "PERMALINK_STYLES", "jekyll_slugify",
+    "link_table", "liquid_context", "permalink_pattern", "Post", "SiteConfig", "Strings", "Tolerance", "discover",
     "is_visible", "load_config", "load_strings", "parse_remembered", "parse_source", "read_inputs",
     "render_liquid", "slugify", "split_fences", "split_front_matter"
 ]

@@ -1,19 +1,21 @@
-"""The small subset of Jekyll's Liquid that real posts use, applied to a post body.
+"""Jekyll's Liquid applied to a post body, with code kept opaque.
 
-Supported: `{% raw %}…{% endraw %}`, `{% comment %}…{% endcomment %}`,
-`{% highlight LANG [linenos] %}…{% endhighlight %}` (turned into a fenced block),
-`{% post_url YYYY-MM-DD-slug %}`, `{{ site.url }}`, `{{ site.baseurl }}`.
-Anything else is an error at its line. Code is opaque: fenced blocks and inline
-code spans are never interpreted, so PyTorch, Jinja or shell code needs no escaping.
-Line numbers are preserved, so later stages can still point at the source.
+Before Liquid runs, code is set aside: fenced blocks and inline code spans are never interpreted
+(so PyTorch, Jinja or shell code needs no escaping), `{% raw %}…{% endraw %}` keeps its text as
+written, `{% comment %}` disappears, and `{% highlight LANG [linenos] %}…{% endhighlight %}` becomes
+a fenced block. `{% raw %}` tags written inside code are dropped, their text shown literally, as
+Jekyll shows it. What remains goes to python-liquid with Jekyll's filters and tags
+(liquid_jekyll.py), imported only when a body has Liquid left outside code. Every unknown tag or
+filter and every Liquid error is a problem at its line; an undefined variable printed is a warning.
+Code set aside keeps its line breaks, so lines stay right for later stages.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
 
-from ..errors import Problem, error
+from ..errors import Problem, error, warning
 
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 # One left-to-right scan: whichever starts first wins, so a fenced block swallows the tags
@@ -23,18 +25,27 @@ TOKEN = re.compile(
     r"|(?P<code>(?P<ticks>`+)[^`].*?(?<!`)(?P=ticks)(?!`))"
     r"|\{%-?\s*raw\s*-?%\}(?P<raw>.*?)\{%-?\s*endraw\s*-?%\}"
     r"|(?P<comment>\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\})"
-    r"|\{%-?\s*highlight\s+(?P<hl_args>[^%]*?)\s*-?%\}(?P<hl_code>.*?)\{%-?\s*endhighlight\s*-?%\}"
-    r"|\{%-?\s*(?P<tag>.*?)\s*-?%\}"
-    r"|\{\{-?\s*(?P<var>.*?)\s*-?\}\}",
+    r"|\{%-?\s*highlight\s+(?P<hl_args>[^%]*?)\s*-?%\}(?P<hl_code>.*?)\{%-?\s*endhighlight\s*-?%\}",
     re.S | re.M,
 )
+RAW_PAIR = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
+# a piece of text set aside: its number, then as many line breaks as it had
+HELD = re.compile("\ue000(\\d+)(\n*)\ue001")
+BACKTICKS = re.compile(r"^[ \t]*(`{3,})", re.M)
 
 
 @dataclass(frozen=True)
 class LiquidContext:
+    """What Liquid in one body can read. URLs already carry the base URL where Jekyll 4 adds it."""
     site_url: str
     baseurl: str
-    post_url: Callable[[str], str | None]   # "2021-04-05-slug" → URL in the post's language, or None
+    post_url: Callable[[str], str | None]   # "2021-04-05-slug" or "sub/2021-04-05-slug" → URL, or None
+    site: Mapping[str, Any] = field(default_factory=dict)      # site.* (site.yaml, this language's title…)
+    page: Mapping[str, Any] = field(default_factory=dict)      # page.* (front matter, url, date…)
+    link: Callable[[str], str | None] = lambda path: None      # {% link path %} → URL, or None
+    includes: Mapping[str, str] = field(default_factory=dict)  # {% include name %} → text
+    include_folder: str = "templates/_includes"
+    markdownify: Callable[[str], str] | None = None
 
 
 def split_fences(text: str) -> list[tuple[bool, str, int]]:
@@ -61,59 +72,148 @@ def split_fences(text: str) -> list[tuple[bool, str, int]]:
     return chunks
 
 
-def render_liquid(text: str, ctx: LiquidContext, path: str, first_line: int = 1) -> tuple[str, list[Problem]]:
-    """Pure: body text → body with Liquid applied, and the problems found."""
-    problems: list[Problem] = []
-    if "{%" not in text and "{{" not in text:
-        return text, problems
+def set_code_aside(text: str) -> tuple[str, tuple[str, ...]]:
+    """Pure: text → (text with code, raw blocks and highlights replaced by placeholders that keep
+    their line breaks, comments blanked, and the pieces set aside)."""
+    held: list[str] = []
+
+    def hold(piece: str, lines_of: str) -> str:
+        held.append(piece)
+        return f"\ue000{len(held) - 1}" + "\n" * lines_of.count("\n") + "\ue001"
 
     def replace(m: re.Match) -> str:
-        at = first_line + text.count("\n", 0, m.start())
+        whole = m.group(0)
         if m.group("fenced") is not None or m.group("code") is not None:
-            return m.group(0)
+            return hold(RAW_PAIR.sub(r"\1", whole), whole)
         if m.group("raw") is not None:
-            return m.group("raw")
+            return hold(m.group("raw"), whole)
         if m.group("comment") is not None:
-            return "\n" * m.group(0).count("\n")
-        if m.group("hl_args") is not None:
-            return _highlight(m.group("hl_args"), m.group("hl_code"))
-        if m.group("tag") is not None:
-            return _tag(m.group("tag"), m.group(0), ctx, path, at, problems)
-        return _variable(m.group("var"), m.group(0), ctx, path, at, problems)
+            return "\n" * whole.count("\n")
+        return hold(_highlight(m.group("hl_args"), RAW_PAIR.sub(r"\1", m.group("hl_code"))), whole)
 
-    return TOKEN.sub(replace, text), problems
+    if "`" not in text and "~~~" not in text and "{%" not in text:
+        return text, ()
+    return TOKEN.sub(replace, text), tuple(held)
+
+
+def put_code_back(text: str, held: tuple[str, ...]) -> str:
+    return HELD.sub(lambda m: held[int(m.group(1))], text) if held else text
 
 
 def _highlight(args: str, code: str) -> str:
     words = args.split()
     lang = words[0] if words else "text"
     options = ' linenums="1"' if any(w.startswith("linenos") for w in words[1:]) else ""
+    # a fence longer than any the code holds, so a Markdown sample with ``` inside is not cut
+    fence = "`" * max([3] + [len(f) + 1 for f in BACKTICKS.findall(code)])
     # the opening tag usually ends its line and the closing one starts its own: keep line counts
-    return f"```{lang}{options}" + ("" if code.startswith("\n") else "\n") + code + ("" if code.endswith("\n") else "\n") + "```"
+    return f"{fence}{lang}{options}" + ("" if code.startswith("\n") else "\n") + code + \
+        ("" if code.endswith("\n") else "\n") + fence
 
 
-def _tag(tag: str, whole: str, ctx: LiquidContext, path: str, line: int, problems: list[Problem]) -> str:
-    name, _, arg = tag.partition(" ")
-    if name == "post_url":
-        target = arg.strip()
-        url = ctx.post_url(target)
-        if url is None:
-            problems.append(error(path, line, f"{{% post_url {target} %}}: no post named {target} in this language"))
-            return whole
-        return url
-    if name in ("raw", "endraw", "highlight", "endhighlight", "comment", "endcomment"):
-        problems.append(error(path, line, f"`{{% {name} %}}` has no matching closing tag"))
-    else:
-        problems.append(error(path, line, f"unsupported Liquid tag `{whole.strip()}` (supported: raw, comment, "
-                                          "highlight, post_url; wrap literal braces in {% raw %}…{% endraw %})"))
-    return whole
+def render_liquid(text: str, ctx: LiquidContext, path: str, first_line: int = 1) -> tuple[str, list[Problem]]:
+    """Pure: body text → body with Liquid applied, and the problems found."""
+    if "{%" not in text and "{{" not in text:
+        return text, []
+    aside, held = set_code_aside(text)
+    if "{%" not in aside and "{{" not in aside:
+        return put_code_back(aside, held), []
+    from .liquid_jekyll import render_template   # python-liquid costs ~0.1 s to import: only when needed
+
+    out, found = render_template(aside, ctx)
+    problems = []
+    for where, index, message, is_error in found:
+        if where is None:    # the body itself
+            line = first_line + aside.count("\n", 0, index)
+            problems.append((error if is_error else warning)(path, line, message))
+        else:                # an include: (its path, its text)
+            name, source = where
+            line = 1 + source.count("\n", 0, index)
+            problems.append((error if is_error else warning)(name, line, message))
+    problems.sort(key=lambda p: (p.path != path, p.path, p.line))
+    if any(not p.warning for p in problems):
+        return text, problems
+    return put_code_back(out, held), problems
 
 
-def _variable(var: str, whole: str, ctx: LiquidContext, path: str, line: int, problems: list[Problem]) -> str:
-    if var == "site.url":
-        return ctx.site_url
-    if var == "site.baseurl":
-        return ctx.baseurl
-    problems.append(error(path, line, f"unsupported Liquid variable `{whole.strip()}` (supported: site.url, site.baseurl; "
-                                      "wrap literal braces in {% raw %}…{% endraw %})"))
-    return whole
+
+# --- what `post_url`, `link` and `include` find, and page.* / site.* ---------------------------------
+
+INCLUDES = "templates/_includes/"
+
+
+@dataclass(frozen=True)
+class LinkTable:
+    """Every spelling a Jekyll post may use for a source, and its URL (base URL included, as Jekyll 4
+    gives it). Keys are (language or "", spelling); the post's own language is tried first."""
+    posts: Mapping[tuple[str, str], str]     # (lang, path below content/posts/<lang>/ without extension)
+    files: Mapping[tuple[str, str], str]     # (lang, a source path as Jekyll or this project writes it)
+    includes: Mapping[str, str]              # name below templates/_includes/ → text
+
+    def post_url(self, lang: str, target: str) -> str | None:
+        target = target.strip().strip("/")
+        stem = target.rsplit("/", 1)[-1]
+        if (lang, target) in self.posts:
+            return self.posts[(lang, target)]
+        for (other, rel), url in self.posts.items():
+            if f"{other}/{rel}" == target:     # polyglot: _posts/en/2021-…
+                return url
+        for wanted in (lang, None):
+            found = {url for (other, rel), url in self.posts.items()
+                     if rel.rsplit("/", 1)[-1] == stem and wanted in (None, other)}
+            if len(found) == 1:
+                return found.pop()
+        return None
+
+    def link(self, lang: str, target: str) -> str | None:
+        target = target.strip().lstrip("/")
+        return self.files.get((lang, target)) or self.files.get(("", target))
+
+
+def link_table(posts: list, urls: Mapping[str, str], baseurl: str, inputs: Mapping[str, bytes]) -> LinkTable:
+    """Pure: the posts and pages (with their URLs) and the static files and includes of `inputs`."""
+    post_urls: dict[tuple[str, str], str] = {}
+    files: dict[tuple[str, str], str] = {}
+    for post in posts:
+        url = baseurl + urls[post.path]
+        rel = post.path.split("/", 3)[3]            # content/posts/<lang>/<rel>
+        files[("", post.path)] = url
+        if post.is_post:
+            post_urls[(post.lang, rel.rsplit(".", 1)[0])] = url
+            for folder in ("_posts", "_drafts"):
+                files.setdefault(("", f"{folder}/{post.lang}/{rel}"), url)
+                files[(post.lang, f"{folder}/{rel}")] = url
+                files.setdefault(("", f"{folder}/{rel}"), url)
+        else:
+            files.setdefault(("", f"{post.lang}/{rel}"), url)
+            files[(post.lang, rel)] = url
+            files.setdefault(("", rel), url)
+    for path in inputs:
+        if path.startswith("static/"):
+            files[("", path)] = files[("", path[len("static/"):])] = baseurl + path[len("static"):]
+    includes = {}
+    for path, data in inputs.items():
+        if path.startswith(INCLUDES):
+            try:
+                includes[path[len(INCLUDES):]] = data.decode("utf-8").replace("\r\n", "\n")
+            except UnicodeDecodeError:
+                continue   # `{% include %}` of it says the file is missing
+    return LinkTable(post_urls, files, includes)
+
+
+def liquid_context(post, url: str, config, table: LinkTable,
+                   markdownify: Callable[[str], str] | None = None) -> LiquidContext:
+    """What Liquid in `post` reads: page.* is its front matter (every key) with url, date, slug…;
+    site.* is site.yaml (every key) with this language's title and description."""
+    front = post.front
+    page = {**front.extra, "title": front.title, "url": url, "date": post.date, "categories": list(front.categories),
+            "tags": list(front.tags), "lang": post.lang, "slug": post.slug, "path": post.path,
+            "layout": front.layout, "permalink": front.permalink, "description": front.description,
+            "image": front.image, "excerpt": front.excerpt, "translation_key": front.translation_key}
+    page = {key: value for key, value in page.items() if value is not None}
+    site = {**config.raw, "title": config.title[post.lang], "description": config.description[post.lang],
+            "url": config.url, "baseurl": config.baseurl, "author": config.author, "lang": post.lang,
+            "languages": list(config.languages), "default_language": config.default_language}
+    return LiquidContext(config.url, config.baseurl, lambda target: table.post_url(post.lang, target), site, page,
+                         lambda target: table.link(post.lang, target), table.includes, INCLUDES.rstrip("/"),
+                         markdownify)

@@ -1,5 +1,7 @@
-"""sitegen/sources/liquid.py: the Jekyll tag subset, code kept opaque, line numbers kept."""
+"""sitegen/sources/liquid*.py: Jekyll's Liquid (filters, tags, includes), code kept opaque, every problem at its line."""
 from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -57,7 +59,7 @@ def test_comment_is_removed_and_lines_kept():
 
 
 def test_comment_does_not_shift_later_error_lines():
-    problem = one_problem("a\n{% comment %}\nx\ny\n{% endcomment %}\n{{ page.title }}")
+    problem = one_problem("a\n{% comment %}\nx\ny\n{% endcomment %}\n{% nope %}")
     assert problem.line == 6
 
 
@@ -80,8 +82,24 @@ def test_highlight_content_is_opaque():
 
 
 def test_highlight_then_error_line_is_right():
-    text = "{% highlight python linenos %}\na\nb\nc\n{% endhighlight %}\n\n{{ page.date }}"
+    text = "{% highlight python linenos %}\na\nb\nc\n{% endhighlight %}\n\n{% nope %}"
     assert one_problem(text).line == 7
+
+
+def test_highlight_holding_a_fence_is_not_cut():
+    text = "{% highlight markdown %}\n```python\nx = 1\n```\n{% endhighlight %}\nafter"
+    out = clean(text)
+    assert out.split("\n")[0] == "````markdown" and out.split("\n")[4] == "````"
+    assert "```python\nx = 1\n```" in out and out.count("\n") == text.count("\n")
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("```liquid\n{% raw %}{{ page.title }}{% endraw %}\n```", "```liquid\n{{ page.title }}\n```"),
+    ("`{% raw %}{{ x }}{% endraw %}` inline", "`{{ x }}` inline"),
+    ("{% highlight liquid %}\n{% raw %}{% if a %}{% endraw %}\n{% endhighlight %}", "```liquid\n{% if a %}\n```"),
+])
+def test_raw_inside_code_shows_its_text_literally(text, shown):
+    assert clean(text) == shown
 
 
 def test_post_url_found():
@@ -99,42 +117,149 @@ def test_site_url_and_baseurl():
     assert clean("{{ site.url }}{{ site.baseurl }}/fr/ {{site.url}}") == "https://blog.example/carnet/fr/ https://blog.example"
 
 
+# --- the Liquid real posts use ----------------------------------------------------------------------
+
+WHEN = datetime(2021, 4, 5, 15, 37, tzinfo=timezone(timedelta(hours=2)))
+FULL = LiquidContext(
+    "https://blog.example", "/carnet", POSTS.get,
+    site={"title": "Carnet", "url": "https://blog.example", "baseurl": "/carnet", "author": "Ada",
+          "social": {"github": "ada"}},
+    page={"title": "Phase d'entraînement", "url": "/fr/x/", "date": WHEN, "categories": ["Deep Learning", "BN"],
+          "tags": ["pytorch"], "steps": ["un", "deux", "trois"], "lang": "fr"},
+    link={"_posts/2021-04-05-phase-d-entrainement.md": "/carnet/fr/2021/04/05/phase-d-entrainement/"}.get,
+    includes={"note.html": "<aside class=\"{{ include.kind }}\">{{ include.text }} ({{ page.lang }})</aside>",
+              "deep/figure.html": "![{{ include.alt }}]({{ include.src | relative_url }})",
+              "broken.html": "ok\n{{ x | nonexistent }}", "code.html": "```\n{{ not_liquid }}\n```"},
+)
+
+
+def full(text: str) -> str:
+    out, problems = render_liquid(text, FULL, "content/posts/fr/p.md")
+    assert [p for p in problems if not p.warning] == [], [str(p) for p in problems]
+    return out
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("{{ '/assets/a.png' | relative_url }}", "/carnet/assets/a.png"),
+    ("{{ 'assets/a b.png' | relative_url }}", "/carnet/assets/a%20b.png"),
+    ("{{ 'https://x.org/a' | relative_url }}", "https://x.org/a"),
+    ("{{ '/fr/' | absolute_url }}", "https://blog.example/carnet/fr/"),
+    ("{{ page.url | absolute_url }}", "https://blog.example/carnet/fr/x/"),
+    ("{{ page.date | date_to_string }}", "05 Apr 2021"),
+    ("{{ page.date | date_to_long_string }}", "05 April 2021"),
+    ("{{ page.date | date_to_string: 'ordinal', 'US' }}", "Apr 5th, 2021"),
+    ("{{ page.date | date: '%-d %B %Y' }}", "5 April 2021"),
+    ("{{ page.date | date_to_xmlschema }}", "2021-04-05T15:37:00+02:00"),
+    ("{{ page.date }}", "2021-04-05 15:37:00 +0200"),
+    ("{{ '2021-01-02' | date: '%Y/%m' }}", "2021/01"),
+    ("{{ \"a<b & 'c'\" | xml_escape }}", "a&lt;b &amp; &#39;c&#39;"),
+    ("{{ '<b>x</b>' | escape }}", "&lt;b&gt;x&lt;/b&gt;"),
+    ("{{ 'Hello World_x!' | slugify }}", "hello-world-x"),
+    ("{{ page.title | slugify: 'pretty' }}", "phase-d'entraînement"),
+    ("{{ page.title | slugify: 'latin' }}", "phase-d-entrainement"),
+    ("{{ page.title | upcase }} {{ 'ABC' | downcase }}", "PHASE D'ENTRAÎNEMENT abc"),
+    ("{{ 'b' | append: 'c' | prepend: 'a' }}", "abc"),
+    ("{{ page.missing | default: 'rien' }}", "rien"),
+    ("{{ page.steps | size }} {{ page.title | size }}", "3 20"),
+    ("{{ page.steps | join: ', ' }} {{ page.steps | first }} {{ page.steps | last }}", "un, deux, trois un trois"),
+    ("{{ '<p>Un <em>mot</em></p>' | strip_html }}", "Un mot"),
+    ("{{ page.tags | jsonify }} {{ site.social | jsonify }}", '["pytorch"] {"github":"ada"}'),
+    ("{{ page.categories | array_to_sentence_string }}", "Deep Learning and BN"),
+    ("{{ site.title }} · {{ site.author }} · {{ site.social.github }} · {{ page.categories[1] }}",
+     "Carnet · Ada · ada · BN"),
+    ("{% link _posts/2021-04-05-phase-d-entrainement.md %}", "/carnet/fr/2021/04/05/phase-d-entrainement/"),
+])
+def test_filters_and_variables(text, expected):
+    assert full(text) == expected
+
+
+def test_assign_capture_if_unless_for():
+    text = "\n".join([
+        "{% assign n = page.steps | size %}{% capture who %}{{ site.author }}!{% endcapture %}",
+        "{% if n > 2 and page.title contains 'Phase' %}many{% elsif n == 1 %}one{% else %}few{% endif %}",
+        "{% unless page.draft %}published{% endunless %} {{ who }}",
+        "{% for s in page.steps %}{{ forloop.index }}={{ s }}{% unless forloop.last %}, {% endunless %}{% endfor %}",
+        "{% if page.tags contains 'pytorch' or page.nothing %}tagged{% endif %}",
+        "{% case page.lang %}{% when 'fr' %}français{% else %}other{% endcase %}",
+    ])
+    assert full(text).split("\n") == [
+        "", "many", "published Ada!", "1=un, 2=deux, 3=trois", "tagged", "français"]
+
+
+def test_include_with_parameters():
+    out = full('{% include note.html kind="info" text=page.title %} {% include deep/figure.html alt=\'A\' src="/i.png" %}')
+    assert out == '<aside class="info">Phase d\'entraînement (fr)</aside> ![A](/carnet/i.png)'
+
+
+def test_include_keeps_its_code_opaque():
+    assert full("{% include code.html %}") == "```\n{{ not_liquid }}\n```"
+
+
+def test_include_name_from_a_variable():
+    assert full("{% assign f = 'note.html' %}{% include {{ f }} kind='k' text='t' %}") == '<aside class="k">t (fr)</aside>'
+
+
+def test_include_problems_point_into_the_include():
+    _, problems = render_liquid("a\n{% include broken.html %}", FULL, "content/posts/fr/p.md")
+    assert [(p.path, p.line) for p in problems] == [("templates/_includes/broken.html", 2)]
+    assert "nonexistent" in problems[0].message
+
+
+@pytest.mark.parametrize("text, message", [
+    ("x\n{% include absent.html %}", "no file templates/_includes/absent.html"),
+    ("x\n{% include ../secret %}", "invalid file name"),
+    ("x\n{% include note.html kind %}", "parameters are written key="),
+    ("x\n{% link _posts/nothing.md %}", "no post, page or static file"),
+])
+def test_include_and_link_problems(text, message):
+    _, problems = render_liquid(text, FULL, "content/posts/fr/p.md")
+    assert len(problems) == 1 and problems[0].line == 2 and message in problems[0].message, problems
+
+
+def test_undefined_variable_is_a_warning_and_prints_nothing():
+    out, problems = render_liquid("a {{ page.titel }} b", FULL, "content/posts/fr/p.md")
+    assert out == "a  b"
+    assert len(problems) == 1 and problems[0].warning and "page.titel" in problems[0].message
+
+
 # --- anything else is an error at its line --------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "{{ page.title }}",
-    "{{ site.title }}",
-    "{{ site.url | append: '/x' }}",
-    "{% include note.html %}",
-    "{% if x %}",
-    "{% assign a = 1 %}",
+@pytest.mark.parametrize("text, message", [
+    ("{% nope %}", "unknown Liquid tag `nope`"),
+    ("{% include_relative x.md %}", "unknown Liquid tag `include_relative`"),
+    ("{{ site.url | nofilter }}", "unknown Liquid filter `nofilter`"),
+    ("{% if true %}{{ 1 | nofilter: 2 }}{% endif %}", "unknown Liquid filter `nofilter`"),
+    ("{% if x %}", "`{% if %}` is never closed"),
+    ("{% for a in b %}", "`{% for %}` is never closed"),
 ])
-def test_unsupported_is_an_error(text):
+def test_unknown_or_broken_is_an_error(text, message):
     out, problems = liquid("x\n" + text)
-    assert len(problems) == 1 and problems[0].line == 2
-    assert "unsupported Liquid" in problems[0].message
-    assert text.strip() in problems[0].message
-    assert "{% raw %}" in problems[0].message   # the hint
+    assert len(problems) == 1 and problems[0].line == 2, [str(p) for p in problems]
+    assert message in problems[0].message
     assert out == "x\n" + text                # left as written
+
+
+def test_unknown_filter_in_a_branch_not_taken_is_still_an_error():
+    assert "nofilter" in one_problem("{% if false %}\n{{ 1 | nofilter }}{% endif %}").message
 
 
 def test_first_line_offsets_error_lines():
     # the body starts at line 6 of the file (after the front matter)
-    assert one_problem("a\nb\n{{ page.url }}", first_line=6).line == 8
+    assert one_problem("a\nb\n{% nope %}", first_line=6).line == 8
 
 
 def test_unclosed_raw_is_reported():
     _, problems = liquid("a\n{% raw %}\nb")
-    assert any("raw" in p.message and "closing" in p.message and p.line == 2 for p in problems)
+    assert any("raw" in p.message and "closed" in p.message and p.line == 2 for p in problems)
 
 
 def test_stray_endraw_is_reported():
-    assert "closing" in one_problem("{% endraw %}").message
+    assert "no opening" in one_problem("{% endraw %}").message
 
 
 def test_every_problem_is_reported():
-    _, problems = liquid("{{ a }}\n{{ b }}\n{% c %}")
-    assert [p.line for p in problems] == [1, 2, 3]
+    _, problems = liquid("{% a %}\n{{ b | c }}\n{% post_url 2000-01-01-none %}\n{% d %}")
+    assert [p.line for p in problems] == [1, 2, 3, 4]
 
 
 # --- code is opaque -----------------------------------------------------------------------------
@@ -177,8 +302,8 @@ def test_inline_code_spans_untouched(span):
 
 
 def test_inline_code_does_not_hide_the_following_tag():
-    problem = one_problem("`code` then {{ page.title }}")
-    assert "page.title" in problem.message
+    problem = one_problem("`code` then {% nope %}")
+    assert "nope" in problem.message
 
 
 def test_line_numbers_of_errors_after_fences_are_right():
@@ -192,7 +317,7 @@ def test_line_numbers_of_errors_after_fences_are_right():
         "{% tag %}",             # 7
         "~~~",                   # 8
         "see `{{ y }}`",         # 9
-        "{{ page.title }}",      # 10
+        "{% nope %}",            # 10
     ])
     out, problems = liquid(text, first_line=10)
     assert [p.line for p in problems] == [19]
