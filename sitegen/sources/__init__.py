@@ -17,7 +17,8 @@ from .content import (
     split_front_matter,
 )
 from .jekyll import MARKDOWN_EXTENSIONS, PERMALINK_STYLES, jekyll_slugify, permalink_pattern
-from .liquid import LinkTable, LiquidContext, link_table, liquid_context, render_liquid, split_fences
+from .liquid import LinkTable, LiquidContext, link_table, liquid_context, render_liquid
+from .liquid_text import split_fences
 from .strings import Strings, load_strings
 
 __all__ = [

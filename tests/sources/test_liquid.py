@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from sitegen.sources.liquid import LiquidContext, render_liquid, split_fences
+from sitegen.sources import LiquidContext, render_liquid, split_fences
 
 POSTS = {"2021-04-05-phase-d-entrainement": "/fr/2021/04/05/phase-d-entrainement/"}
 CTX = LiquidContext(site_url="https://blog.example", baseurl="/carnet", post_url=POSTS.get)
