@@ -34,7 +34,19 @@ from .output import (
     write_tree,
 )
 from .render import RenderCache, Renderer, post_problems, prepare, render_all, site_view, template_name
-from .site import DATES, build_pages, make_view, output_path, sitemap_page, translation_groups, url_of
+from .site import (
+    DATES,
+    build_pages,
+    known_layouts,
+    make_view,
+    merge_terms,
+    output_ext,
+    output_path,
+    redirects,
+    sitemap_page,
+    translation_groups,
+    url_of,
+)
 from .sources import (
     FRONT_MATTER,
     LinkTable,
@@ -196,7 +208,15 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
                     for group in groups.values() for p in group.values()}
         labels = {lang: {k: strings[lang](k) for k in ("categories", "tags", "archive", "not_found")}
                   for lang in config.languages}
+        templates = {path.split("/", 1)[1] for path in inputs if path.startswith("templates/")}
+        views, layout_problems = known_layouts(views, lambda layout: template_name(layout) in templates,
+                                               {p.path: p.line_of("layout") for p in posts})
+        views, term_problems = merge_terms(views)
+        problems += layout_problems + term_problems
         pages = build_pages(config, views, versions, labels)
+        for post in posts:   # redirect_from: small pages at the old URLs
+            moved, redirect_problems = redirects(post, urls[post.path], config)
+            problems += redirect_problems + [p for path, data in moved for p in [tree.add(path, data, post.path)] if p]
         pages.append(sitemap_page(pages))
         problems += claim_problems(pages, {p.path: p.line_of("permalink") for p in posts})
 
@@ -247,7 +267,7 @@ def render_pages(pages: list, theme: str, renderer: Renderer, cache: RenderCache
     memo: dict[int, str] = {}
     claims = []   # [page, output path, origin, key]
     for page in pages:
-        path = output_path(page.url)
+        path = output_path(page.url, output_ext(page.template))
         recorded = cache.page_keys.get(path) or (manifest.key_of(path) if manifest is not None else "")
         claims.append([page, path, page.source or f"the {page.template} page",
                        page_key(theme, page, memo, reads_of(recorded), body_keys)])

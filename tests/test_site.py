@@ -15,7 +15,7 @@ from sitecheck import alternates, broken_links, hreflang_problems, html_pages, s
 from sitegen.build import build
 from sitegen.sources.config import load_config
 from sitegen.sources.content import discover, parse_source
-from sitegen.site.pages import output_path, url_of
+from sitegen.site.urls import output_path, url_of
 
 PARTS = ("site.yaml", "content", "templates", "static", "i18n", "code_samples", ".cache")
 

@@ -144,8 +144,10 @@ def _flatten_toc(tokens: list[dict]) -> list[TocEntry]:
 
 
 def _excerpt(html: str, separator: str) -> str:
-    if separator in html:
-        return html.split(separator, 1)[0].strip()
+    # a separator written on several lines in YAML (`|` block) ends with a line break Markdown drops
+    marker = separator.strip()
+    if marker and marker in html:
+        return html.split(marker, 1)[0].strip()
     m = re.search(r"<p>.*?</p>", html, re.S)
     return m.group(0) if m else ""
 

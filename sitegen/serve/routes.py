@@ -121,6 +121,8 @@ def resolve(files: Mapping[str, bytes], target: str, base: str = "") -> Response
         return _not_found(files, rel)
     if rel in files:
         return Response(200, content_type(rel), files[rel])
+    if f"{rel}.html" in files:   # a permalink without extension (/:title), as GitHub Pages serves it
+        return Response(200, content_type(f"{rel}.html"), files[f"{rel}.html"])
     if f"{rel}/index.html" in files:
         return _redirect(f"{prefix}/{rel}/", query)
     return _not_found(files, rel)

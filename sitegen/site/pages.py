@@ -6,12 +6,14 @@ with the translation links (switcher, hreflang) each page carries.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+from ..errors import Problem, warning
 from ..markup import Rendered, french
-from ..sources import Post, SiteConfig, slugify
+from ..sources import Post, SiteConfig
+from .urls import home_url, term_url
 
 
 @dataclass(frozen=True)
@@ -102,41 +104,6 @@ class Page:
         return self.post.extra[key]
 
 
-def expand_permalink(pattern: str, post: Post) -> str:
-    when = post.date or datetime(1970, 1, 1, tzinfo=timezone.utc)
-    values = {
-        ":lang": post.lang, ":year": f"{when.year:04d}", ":month": f"{when.month:02d}", ":day": f"{when.day:02d}",
-        ":slug": post.slug, ":title": post.slug,
-        ":categories": "/".join(slugify(c) for c in post.front.categories),
-    }
-    url = pattern
-    for token in sorted(values, key=len, reverse=True):
-        url = url.replace(token, values[token])
-    while "//" in url:
-        url = url.replace("//", "/")
-    return url
-
-
-def url_of(post: Post, config: SiteConfig) -> str:
-    if post.front.permalink:
-        return post.front.permalink
-    return expand_permalink(config.permalink if post.is_post else config.page_permalink, post)
-
-
-def output_path(url: str) -> str:
-    """/fr/x/ → fr/x/index.html; /feed.xml → feed.xml."""
-    path = url.lstrip("/")
-    return path + "index.html" if path == "" or path.endswith("/") else path
-
-
-def home_url(lang: str) -> str:
-    return f"/{lang}/"
-
-
-def term_url(lang: str, kind: str, name: str) -> str:
-    return f"/{lang}/{kind}/{slugify(name) or 'x'}/"
-
-
 def make_view(post: Post, rendered: Rendered, url: str, downloads: tuple[Download, ...] = (),
               body_key: str = "", load_html: Callable[[], str] | None = None) -> PostView:
     """A post as templates see it; its HTML is `rendered.html`, or what `load_html` returns."""
@@ -156,10 +123,55 @@ def make_view(post: Post, rendered: Rendered, url: str, downloads: tuple[Downloa
     )
 
 
+def known_layouts(views: list[PostView], exists: Callable[[str], bool],
+                  lines: dict[str, int | None]) -> tuple[list[PostView], list[Problem]]:
+    """A layout with no template is a warning, and the post (or page) gets the default layout
+    (Jekyll warns too). `lines`: path → line of `layout:`."""
+    kept, problems = [], []
+    for view in views:
+        if exists(view.layout):
+            kept.append(view)
+            continue
+        default = "post" if view.is_post else "page"
+        problems.append(warning(view.path, lines.get(view.path),
+                                f"layout `{view.layout}` has no template in templates/: the {default} layout is used"))
+        kept.append(replace(view, layout=default))
+    return kept, problems
+
+
+def merge_terms(views: list[PostView]) -> tuple[list[PostView], list[Problem]]:
+    """Categories or tags whose names differ only by case, spaces, hyphens or accents share a URL:
+    they are one term, shown everywhere under its most frequent spelling (a tie goes to the one
+    seen first, oldest post first), and a warning lists the spellings."""
+    counts: dict[tuple[str, str, str], dict[str, int]] = {}
+    first_odd: dict[tuple[str, str, str], str] = {}
+    never = datetime.min.replace(tzinfo=timezone.utc)
+    ordered = sorted(views, key=lambda v: (v.date or never, v.url))
+    for view in ordered:
+        for kind in ("categories", "tags"):
+            for name, url in getattr(view, kind):
+                spellings = counts.setdefault((view.lang, kind, url), {})
+                spellings[name] = spellings.get(name, 0) + 1
+    display = {key: max(spellings, key=spellings.__getitem__) for key, spellings in counts.items()}
+    for view in ordered:
+        for kind in ("categories", "tags"):
+            for name, url in getattr(view, kind):
+                if name != display[(view.lang, kind, url)]:
+                    first_odd.setdefault((view.lang, kind, url), view.path)
+    problems = []
+    for key, path in first_odd.items():
+        kind, spellings = key[1], counts[key]
+        listed = ", ".join(f"« {name} » ({n})" for name, n in spellings.items())
+        problems.append(warning(path, None, f"{'category' if kind == 'categories' else 'tag'} spelled {listed}: "
+                                            f"one term, shown as « {display[key]} »"))
+    merged = [replace(view, **{kind: tuple(dict.fromkeys((display[(view.lang, kind, url)], url)
+                                                         for _, url in getattr(view, kind)))
+                               for kind in ("categories", "tags")}) for view in views]
+    return merged, problems
+
+
 def _with_neighbours(posts: list[PostView]) -> list[PostView]:
     """Newest first; previous = older post, next = newer post, in the same language."""
-    from dataclasses import replace
-
     linked = []
     for i, view in enumerate(posts):
         older = posts[i + 1] if i + 1 < len(posts) else None

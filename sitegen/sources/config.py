@@ -13,8 +13,8 @@ from typing import Any
 import yaml
 
 from ..errors import Problem, SiteError, error, warning
+from .jekyll import PERMALINK_STYLES, PERMALINK_TOKENS, unknown_tokens
 
-PERMALINK_TOKENS = (":lang", ":year", ":month", ":day", ":slug", ":title", ":categories")
 
 
 @dataclass(frozen=True)
@@ -121,11 +121,12 @@ def parse_config(text: str, root: Path, path: str = "site.yaml") -> tuple[SiteCo
         problems.append(error(path, _key_line(text, "default_language"),
                               f"`default_language`: {values['default_language']!r} is not one of {list(languages)}"))
     for key in ("permalink", "page_permalink"):
-        pattern = values[key]
-        unknown = [t for t in re.findall(r":[a-z_]+", pattern) if t not in PERMALINK_TOKENS]
-        if unknown or not pattern.startswith("/"):
+        unknown = unknown_tokens(values[key])
+        if unknown:
             problems.append(error(path, _key_line(text, key),
-                                  f"`{key}`: must start with / and use only {', '.join(PERMALINK_TOKENS)}; got {pattern!r}"))
+                                  f"`{key}`: unknown {', '.join(unknown)} in {values[key]!r} (a style: "
+                                  f"{', '.join(PERMALINK_STYLES)}; or a pattern with "
+                                  f"{', '.join(':' + t for t in PERMALINK_TOKENS)})"))
     if values["heading_ids"] not in HEADING_IDS:
         problems.append(error(path, _key_line(text, "heading_ids"),
                               f"`heading_ids`: expected one of {', '.join(HEADING_IDS)}, got {values['heading_ids']!r}"))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -18,18 +17,17 @@ from typing import Any
 import yaml
 
 from ..errors import Problem, error
+from .jekyll import MARKDOWN_EXTENSIONS, jekyll_slugify, transliterate, unknown_tokens
 
 INPUT_FOLDERS = ("content", "templates", "static", "i18n", "code_samples")
-POST_EXTENSIONS = (".md", ".markdown")
+POST_EXTENSIONS = MARKDOWN_EXTENSIONS
 # Jekyll's rule: YYYY-MM-DD-title.ext (month and day may have one digit).
 POST_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$")
 DATE_ONLY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 KNOWN_KEYS = {
-    "layout", "title", "date", "categories", "category", "tags", "permalink", "published",
+    "layout", "title", "date", "categories", "category", "tags", "tag", "permalink", "published",
     "excerpt", "excerpt_separator", "description", "image", "lang", "translation_key", "draft", "slug",
 }
-# letters NFKD does not decompose into ASCII
-LIGATURES = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d"}
 TOP_KEY = re.compile(r"""^([^\s#:'"-][^:]*?)[ \t]*:(?:[ \t]|$)""")
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%z",
                 "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
@@ -98,10 +96,13 @@ class Post:
 @lru_cache(maxsize=8192)
 def slugify(text: str) -> str:
     """ASCII slug with accents transliterated: « Phase d'entraînement » → phase-d-entrainement."""
-    for letter, spelled in LIGATURES.items():
-        text = text.replace(letter, spelled)
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", transliterate(text, "").lower()).strip("-")
+
+
+def name_slug(text: str) -> str:
+    """The slug of a file name: transliterated to ASCII, else in its own script as Jekyll keeps it
+    (한국어 글 → 한국어-글)."""
+    return slugify(text) or jekyll_slugify(text)
 
 
 def read_inputs(root: Path, folders: tuple[str, ...] = INPUT_FOLDERS) -> dict[str, bytes]:
@@ -161,7 +162,7 @@ def parse_post_name(stem: str) -> tuple[date, str] | str:
         when = date(year, month, day)
     except ValueError as exc:
         return f"{rule}: {m[1]}-{m[2]}-{m[3]} is not a date ({exc})"
-    slug = slugify(rest)
+    slug = name_slug(rest)
     if not slug:
         return f"{rule}: the slug {rest!r} has no letter or digit"
     return when, slug
@@ -230,7 +231,7 @@ def parse_source(source: Source) -> tuple[Post | None, list[Problem]]:
         file_day, slug = named
         file_date = datetime.combine(file_day, time(), timezone.utc)
     else:
-        slug = slugify(stem)
+        slug = name_slug(stem)
 
     yaml_text, body, yaml_line, body_line = split_front_matter(source.text)
     if yaml_line == -1:
@@ -287,12 +288,19 @@ def parse_source(source: Source) -> tuple[Post | None, list[Problem]]:
     tags = _words(data.get("tags"))
     if tags is None:
         problems.append(error(path, line_of("tags"), "`tags`: expected a space-separated string or a list of strings"))
+    # Jekyll: the singular `tag` is one tag, spaces included, and wins over `tags`
+    tag = data.get("tag")
+    if isinstance(tag, (str, int, float)) and not isinstance(tag, bool):
+        tags = (str(tag),)
+    elif tag is not None:
+        problems.append(error(path, line_of("tag"), f"`tag`: expected a string, got {type(tag).__name__}"))
     lang = typed("lang", (str,), "a language code") or source.lang
     if lang != source.lang:
         problems.append(error(path, line_of("lang"), f"`lang: {lang}` contradicts the folder content/…/{source.lang}/"))
-    permalink = typed("permalink", (str,), "a URL path starting with /")
-    if permalink is not None and not permalink.startswith("/"):
-        problems.append(error(path, line_of("permalink"), f"`permalink`: must start with /, got {permalink!r}"))
+    permalink = typed("permalink", (str,), "a URL path such as /notes/:title/")
+    if permalink is not None and unknown_tokens(permalink):
+        problems.append(error(path, line_of("permalink"), f"`permalink`: unknown {', '.join(unknown_tokens(permalink))} "
+                                                          f"in {permalink!r} (the README lists the permalink tokens)"))
     published = typed("published", (bool,), "true or false")
     draft = typed("draft", (bool,), "true or false")
     front_slug = typed("slug", (str,), "a string")
@@ -311,7 +319,7 @@ def parse_source(source: Source) -> tuple[Post | None, list[Problem]]:
         translation_key=strings["translation_key"], slug=front_slug,
         extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
     )
-    return Post(source, front, body, body_line, slugify(front_slug) if front_slug else slug, when, lang, key_lines), []
+    return Post(source, front, body, body_line, name_slug(front_slug) if front_slug else slug, when, lang, key_lines), []
 
 
 @lru_cache(maxsize=16384)

@@ -19,6 +19,12 @@ PERMALINK_STYLES = {
     "pretty": "/:categories/:year/:month/:day/:title/",
     "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
 }
+# the tokens of a permalink: Jekyll's, plus this project's :lang and :slug (sitegen/site/urls.py fills them)
+PERMALINK_TOKENS = (
+    "year", "month", "day", "hour", "minute", "second", "i_day", "i_month", "short_month", "long_month",
+    "short_year", "w_year", "week", "w_day", "short_day", "long_day", "y_day", "lang", "slug", "title",
+    "name", "basename", "output_ext", "categories", "slugified_categories")
+PERMALINK_TOKEN = re.compile(r":([a-z_]+)")
 SLUGIFY_MODES = ("raw", "default", "pretty", "ascii", "latin")
 PRETTY_KEPT = frozenset("._~!$&'()+,;=@")
 # letters NFKD does not decompose into ASCII (I18n.transliterate's table has them too)
@@ -28,6 +34,12 @@ LIGATURES = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "
 def permalink_pattern(value: str) -> str:
     """A permalink as written in front matter or configuration → the pattern (styles expanded)."""
     return PERMALINK_STYLES.get(value, value)
+
+
+def unknown_tokens(pattern: str) -> list[str]:
+    """Tokens of a permalink no post can fill (as Jekyll does, `:month_` may be `:month` then `_`)."""
+    return [f":{name}" for name in PERMALINK_TOKEN.findall(permalink_pattern(pattern))
+            if name not in PERMALINK_TOKENS and name.rstrip("_") not in PERMALINK_TOKENS]
 
 
 def _kept(char: str, mode: str) -> bool:

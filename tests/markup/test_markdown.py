@@ -301,3 +301,9 @@ def test_math_error_leaves_source_in_place():
     rendered = render("Faux $\\foo{x}$.\n", "en")
     assert rendered.math_errors and "\\foo" in rendered.math_errors[0][1]
     assert parse(rendered.html).find("math") is None
+
+
+def test_multi_line_excerpt_separator():
+    separator = "<!--\nmore\n-->\n"      # excerpt_separator: | (a YAML block)
+    rendered = render("First paragraph.\n\nSecond.\n\n<!--\nmore\n-->\n\nAfter.\n", "en", (), separator)
+    assert "Second." in rendered.excerpt and "After." not in rendered.excerpt

@@ -41,6 +41,8 @@ TREE = {
     "fr/2024/x/x.ipynb": b"{}",
     "fr/2024/x/x.py": b"print()",
     "fr/caf\u00e9/index.html": b"<cafe>",
+    "my-post.html": b"<extensionless>",
+    "\ud55c/index.html": b"<hangul>",
 }
 
 
@@ -56,6 +58,9 @@ TREE = {
     ("/fr/./a-propos/", 200, b"<a propos>", None),
     ("/fr/caf%C3%A9/", 200, b"<cafe>", None),
     ("/fr/caf%C3%A9", 301, None, "/fr/caf%C3%A9/"),
+    ("/my-post", 200, b"<extensionless>", None),     # permalink: /:title → my-post.html, as GitHub Pages serves it
+    ("/my-post.html", 200, b"<extensionless>", None),
+    ("/%ED%95%9C/", 200, b"<hangul>", None),
     ("/fr/nope/", 404, b"<404 fr>", None),
     ("/fr/nope", 404, b"<404 fr>", None),
     ("/en/nope", 404, b"<404 en>", None),

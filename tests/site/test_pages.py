@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from htmltools import parse as parse_html
 from sitegen.sources.config import parse_config
 from sitegen.sources.content import Source, parse_source
 from sitegen.markup.markdown import Rendered
-from sitegen.site.pages import (
-    build_pages, expand_permalink, home_url, make_view, output_path, sitemap_page, term_url, url_of,
-)
+from sitegen.site.pages import build_pages, make_view, sitemap_page
+from sitegen.site.urls import expand_permalink, home_url, output_path, term_url, url_of
 
 LABELS = {lang: {"categories": f"cat-{lang}", "tags": f"tags-{lang}", "archive": f"arch-{lang}",
                  "not_found": f"404-{lang}"} for lang in ("fr", "en")}
@@ -55,8 +55,53 @@ def switch(page):
 def test_expand_permalink_every_token():
     p = post("2021-4-5-Phase d'entraînement", "fr", "categories: [Apprentissage profond, Python]\n")
     assert expand_permalink("/:lang/:year/:month/:day/:slug/", p) == "/fr/2021/04/05/phase-d-entrainement/"
-    assert expand_permalink("/:categories/:title.html", p) == "/apprentissage-profond/python/phase-d-entrainement.html"
+    # Jekyll's :categories (lowercased, as written) and :title (case, accents and ' kept), escaped as Jekyll does
+    assert expand_permalink("/:categories/:title.html", p) == "/apprentissage%20profond/python/Phase-d'entra%C3%AEnement.html"
+    assert expand_permalink("/:slugified_categories/:title/", p) == "/apprentissage-profond/python/Phase-d'entra%C3%AEnement/"
     assert expand_permalink("/:lang/:slug/", p) == "/fr/phase-d-entrainement/"
+    assert expand_permalink("/:i_month/:i_day/:short_year/:y_day/:short_month/:long_month/:name", p) == \
+        "/4/5/21/095/APR/April/2021-4-5-phase-d-entraînement".replace("î", "%C3%AE")
+
+
+# Jekyll 4.3's output for a post _posts/2021-04-05-My_Post.v2.md with categories [Deep Learning, ML]
+JEKYLL = "categories: [Deep Learning, ML]\n"
+
+
+@pytest.mark.parametrize("permalink, url", [
+    ("date", "/deep%20learning/ml/2021/04/05/My_Post.v2.html"),
+    ("pretty", "/deep%20learning/ml/2021/04/05/My_Post.v2/"),
+    ("ordinal", "/deep%20learning/ml/2021/095/My_Post.v2.html"),
+    ("none", "/deep%20learning/ml/My_Post.v2.html"),
+    ("weekdate", "/deep%20learning/ml/2021/W14/MON/My_Post.v2.html"),
+    ("/:title", "/My_Post.v2"),
+    ("/:slug/", "/my-post-v2/"),
+    ("/:year/:month_:day/:title:output_ext", "/2021/04_05/My_Post.v2.html"),
+    ("blog/:title/", "/blog/My_Post.v2/"),
+])
+def test_jekyll_permalinks_in_site_yaml(permalink, url):
+    assert url_of(post("2021-04-05-My_Post.v2", "en", JEKYLL), config(f"permalink: '{permalink}'\n")) == url
+
+
+@pytest.mark.parametrize("permalink, url", [
+    ("/notes/:title/", "/notes/My_Post.v2/"),
+    ("my_category/post", "/my_category/post"),
+    ("pretty", "/pretty"),                  # in front matter, Jekyll reads a style name as a path
+    ("/a/../b//c/", "/a/b/c/"),
+])
+def test_front_matter_permalinks(permalink, url):
+    assert url_of(post("2021-04-05-My_Post.v2", "en", f"permalink: '{permalink}'\n"), config()) == url
+
+
+def test_slug_and_title_in_front_matter_feed_their_tokens():
+    p = post("2021-04-05-x", "en", "slug: Autre_Nom\n")
+    assert expand_permalink("/:title/:slug/", p) == "/Autre_Nom/autre-nom/"
+
+
+def test_hangul_slug_is_percent_encoded_and_its_output_path_decoded():
+    p = post("2021-04-05-한국어", "fr")
+    url = url_of(p, config())
+    assert url == "/fr/2021/04/05/%ED%95%9C%EA%B5%AD%EC%96%B4/"
+    assert output_path(url) == "fr/2021/04/05/한국어/index.html"
 
 
 def test_expand_permalink_empty_categories_leave_no_double_slash():
@@ -81,12 +126,18 @@ def test_url_of_posts_pages_and_front_permalink():
     ("/", "index.html"),
     ("/fr/", "fr/index.html"),
     ("/fr/2021/04/05/x/", "fr/2021/04/05/x/index.html"),
-    ("/fr/feed.xml", "fr/feed.xml"),
     ("/404.html", "404.html"),
-    ("/robots.txt", "robots.txt"),
+    ("/x", "x.html"),                       # Jekyll adds the output extension
+    ("/v1.2-release", "v1.2-release.html"),
+    ("/a%20b/", "a b/index.html"),
 ])
 def test_output_path(url, path):
     assert output_path(url) == path
+
+
+def test_output_path_of_other_files():
+    assert output_path("/fr/feed.xml", ".xml") == "fr/feed.xml"
+    assert output_path("/robots.txt", ".txt") == "robots.txt"
 
 
 def test_small_url_helpers():
@@ -305,3 +356,75 @@ def test_sitemap_lists_pages_with_html_permalinks():
     listed = {p.url for p in sitemap_page(pages).children}
     assert "/fr/mentions-legales.html" in listed
     assert "/fr/404.html" not in listed
+
+
+# --- Jekyll's redirect_from, missing layouts, terms spelled several ways ------------------------------
+
+def test_redirect_from_makes_a_redirect_page_per_old_url():
+    from sitegen.site.urls import redirects
+
+    cfg = config("url: https://blog.example\nbaseurl: /carnet\n")
+    p = post("2021-04-05-x", "fr", "redirect_from: [/old/, /older.html, /oldest, 'sans/slash']\n")
+    moved, problems = redirects(p, "/fr/x/", cfg)
+    assert problems == []
+    assert [path for path, _ in moved] == ["old/index.html", "older.html", "oldest.html", "sans/slash.html"]
+    doc = parse_html(moved[0][1])
+    target = "https://blog.example/carnet/fr/x/"
+    assert doc.find("link", rel="canonical").attrs["href"] == target
+    assert [m.attrs["content"] for m in doc.find_all("meta") if m.attrs.get("http-equiv") == "refresh"] == \
+        [f"0; url={target}"]
+    assert doc.find("a").attrs["href"] == target
+    assert doc.find("script") is None
+
+
+def test_redirect_from_one_string_and_bad_values():
+    from sitegen.site.urls import redirects
+
+    moved, _ = redirects(post("2021-04-05-x", "fr", "redirect_from: /old/\n"), "/fr/x/", config())
+    assert [path for path, _ in moved] == ["old/index.html"]
+    moved, problems = redirects(post("2021-04-05-x", "fr", "redirect_from: {a: 1}\n"), "/fr/x/", config())
+    assert moved == [] and problems[0].line == 3 and "`redirect_from`" in problems[0].message
+
+
+def test_unknown_layout_warns_and_uses_the_default_layout():
+    from sitegen.site.pages import known_layouts
+
+    cfg = config()
+    views = [view(post("2021-04-05-x", "fr", "layout: single\n"), cfg), view(post("2021-04-06-y", "fr"), cfg),
+             view(post("a-propos", "fr", "layout: default\n", kind="page"), cfg)]
+    kept, problems = known_layouts(views, {"post", "page"}.__contains__, {"content/posts/fr/2021-04-05-x.md": 3})
+    assert [v.layout for v in kept] == ["post", "post", "page"]
+    assert [(p.path, p.line, p.warning) for p in problems] == [
+        ("content/posts/fr/2021-04-05-x.md", 3, True), ("content/pages/fr/a-propos.md", None, True)]
+    assert "`single`" in problems[0].message
+
+
+def test_terms_differing_by_case_space_or_hyphen_are_one_term():
+    from sitegen.site.pages import merge_terms
+
+    cfg = config()
+    views = [view(post(f"2021-04-0{i}-p{i}", "fr", f"categories: [{name}]\n"), cfg)
+             for i, name in enumerate(["Apprentissage profond", "Apprentissage-profond", "apprentissage profond",
+                                       "Apprentissage-profond", "Maths"], start=1)]
+    merged, problems = merge_terms(views)
+    assert {v.categories for v in merged[:4]} == {(("Apprentissage-profond", "/fr/categories/apprentissage-profond/"),)}
+    assert len(problems) == 1 and problems[0].warning
+    assert "« Apprentissage profond » (1)" in problems[0].message and "shown as « Apprentissage-profond »" in problems[0].message
+    pages = by_url(build_pages(cfg, merged, {}, LABELS))
+    assert len(pages["/fr/categories/apprentissage-profond/"].posts) == 4
+    assert [t[0] for t in pages["/fr/categories/"].terms] == ["Apprentissage-profond", "Maths"]
+
+
+def test_a_tie_between_spellings_goes_to_the_oldest():
+    from sitegen.site.pages import merge_terms
+
+    cfg = config()
+    views = [view(post("2021-05-01-b", "fr", "tags: [Deep-Learning]\n"), cfg),
+             view(post("2021-04-01-a", "fr", "tags: [deep learning]\n"), cfg)]
+    merged, _ = merge_terms(views)
+    assert merged[0].tags[0][0] == merged[1].tags[0][0] == "deep learning"
+
+
+def test_term_in_another_script_gets_its_own_url():
+    assert term_url("fr", "tags", "한국어") == "/fr/tags/%ED%95%9C%EA%B5%AD%EC%96%B4/"
+    assert term_url("fr", "tags", "日本") != term_url("fr", "tags", "中国")

@@ -208,15 +208,18 @@ def test_bad_permalink_token_is_named():
     assert p.line == 1
 
 
-@pytest.mark.parametrize("pattern", ["/:lang/:year/:month/:day/:slug/", "/:categories/:title.html", "/posts/:slug/"])
+@pytest.mark.parametrize("pattern", [
+    "/:lang/:year/:month/:day/:slug/", "/:categories/:title.html", "/posts/:slug/", "pretty", "date", "ordinal",
+    "none", "weekdate", "/:categories/:year/:month/:day/:title:output_ext", "/:slugified_categories/:title/",
+    "/:year/:i_month/:i_day/:short_year-:y_day-:hour:minute:second/:name", "/:month_:day/:title", "blog/:title/"])
 def test_valid_permalinks(pattern):
     config, problems = parse(f"permalink: {pattern}\n")
     assert problems == [] and config.permalink == pattern
 
 
-def test_permalink_must_start_with_slash():
-    config, problems = parse("page_permalink: ':lang/:slug/'\n")
-    assert config is None and "`page_permalink`" in problems[0].message
+def test_unknown_permalink_style_is_an_unknown_token():
+    config, problems = parse("page_permalink: ':lang/:slugs/'\n")
+    assert config is None and "`page_permalink`" in problems[0].message and ":slugs" in problems[0].message
 
 
 def test_languages_must_be_distinct_and_non_empty():

@@ -287,9 +287,29 @@ def test_lang_must_match_folder():
     assert p.line == 3 and "contradicts" in p.message
 
 
-def test_permalink_must_start_with_slash():
-    (p,) = fails(front("title: a\npermalink: fr/x/\n"))
-    assert p.line == 3 and "`permalink`" in p.message
+def test_relative_permalink_is_accepted_as_jekyll_does():
+    assert ok(front("title: a\npermalink: my_category/post\n")).front.permalink == "my_category/post"
+
+
+def test_permalink_with_an_unknown_token_is_an_error_at_its_line():
+    (p,) = fails(front("title: a\npermalink: /notes/:titel/\n"))
+    assert p.line == 3 and "`permalink`" in p.message and ":titel" in p.message
+
+
+def test_singular_tag_is_one_tag_and_wins_over_tags():
+    assert ok(front("tag: deep learning\n")).front.tags == ("deep learning",)
+    assert ok(front("tag: a\ntags: b c\n")).front.tags == ("a",)
+    (p,) = fails(front("tag: {x: 1}\n"))
+    assert p.line == 2 and "`tag`" in p.message
+
+
+@pytest.mark.parametrize("name, slug", [
+    ("2021-04-05-한국어 글", "한국어-글"), ("2021-04-05-Привет-мир", "привет-мир"), ("2021-04-05-日本語", "日本語"),
+    ("2021-04-05-Phase d'entraînement", "phase-d-entrainement"),
+])
+def test_a_name_in_any_script_has_a_slug_in_that_script(name, slug):
+    assert parse_post_name(name)[1] == slug
+    assert ok(front("title: a\n"), name=name).slug == slug
 
 
 def test_numeric_title_is_a_string():
@@ -376,6 +396,8 @@ def test_discover(tmp_path):
     (posts / "fr" / "2021-04-05-x.md~").write_text("x")
     (posts / "fr" / "notes.txt").write_text("x")
     (posts / "en" / "2021-04-05-y.markdown").write_text("y")
+    for ext in ("mkdn", "mkd", "text", "mdown"):
+        (posts / "en" / f"2021-04-07-{ext}.{ext}").write_text("y")
     (posts / "de" / "2021-04-05-z.md").write_text("z")
     (posts / "loose.md").write_text("z")
     (tmp_path / "content" / "pages" / "fr" / "a-propos.md").write_text("p")
@@ -384,7 +406,8 @@ def test_discover(tmp_path):
     sources, problems = discover(tmp_path, ("fr", "en"))
     found = {s.path: s for s in sources}
     assert set(found) == {"content/posts/fr/2021-04-05-x.md", "content/posts/en/2021-04-05-y.markdown",
-                          "content/pages/fr/a-propos.md"}
+                          "content/pages/fr/a-propos.md", *(f"content/posts/en/2021-04-07-{ext}.{ext}"
+                                                           for ext in ("mkdn", "mkd", "text", "mdown"))}
     assert found["content/posts/fr/2021-04-05-x.md"].text == "---\ntitle: a\n---\nBody\n"   # CRLF normalised
     assert found["content/pages/fr/a-propos.md"].kind == "page"
     assert found["content/posts/en/2021-04-05-y.markdown"].lang == "en"

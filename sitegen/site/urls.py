@@ -1,0 +1,134 @@
+"""URLs: permalinks as Jekyll expands them, output paths, term and home URLs, redirect pages.
+
+A permalink pattern's tokens are Jekyll's (`:year`, `:title`, `:categories`, `:output_ext`…) plus
+`:lang` and this project's `:slug`; each value is escaped as Jekyll escapes it (a slug in Hangul
+is percent-encoded), the literal parts are kept, and the result is cleaned as Jekyll cleans it
+(one leading `/`, no `..`, no `//`). A URL keeps its percent-encoding; its output path is decoded.
+"""
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime, timezone
+from urllib.parse import quote, unquote
+
+from ..errors import Problem, error
+from ..sources import PERMALINK_TOKEN, Post, SiteConfig, jekyll_slugify, permalink_pattern, slugify
+
+# characters Jekyll's URL.escape_path (Addressable::URI.encode) leaves as they are
+PATH_SAFE = "/!$&'()*+,;=:@-._~"
+POST_FILE = re.compile(r"^\d{2,4}-\d{1,2}-\d{1,2}-(.*)$")
+
+
+def _date_tokens(when: datetime) -> dict[str, str]:
+    return {
+        "year": when.strftime("%Y"), "month": when.strftime("%m"), "day": when.strftime("%d"),
+        "hour": when.strftime("%H"), "minute": when.strftime("%M"), "second": when.strftime("%S"),
+        "i_day": str(when.day), "i_month": str(when.month), "short_month": when.strftime("%b").upper(),
+        "long_month": when.strftime("%B"), "short_year": when.strftime("%y"), "w_year": when.strftime("%G"),
+        "week": when.strftime("%V"), "w_day": when.strftime("%u"), "short_day": when.strftime("%a").upper(),
+        "long_day": when.strftime("%A"), "y_day": when.strftime("%j"),
+    }
+
+
+def file_slug(post: Post) -> str:
+    """The name's slug as written (`2021-04-05-My_Post.md` → My_Post), as Jekyll's :title reads it."""
+    stem = post.stem
+    m = POST_FILE.match(stem) if post.is_post else None
+    return (m.group(1) if m else stem).rstrip(".")
+
+
+def placeholders(post: Post) -> dict[str, str]:
+    """Each token's value for `post`, not yet escaped."""
+    categories = post.front.categories
+    raw_title = post.front.slug or file_slug(post)
+    return {
+        **_date_tokens(post.date or datetime(1970, 1, 1, tzinfo=timezone.utc)),
+        "lang": post.lang, "slug": post.slug, "title": jekyll_slugify(raw_title, "pretty", cased=True),
+        "name": jekyll_slugify(post.stem), "basename": post.stem, "output_ext": ".html",
+        "categories": "/".join(dict.fromkeys(c.lower() for c in categories)),
+        "slugified_categories": "/".join(dict.fromkeys(jekyll_slugify(c) for c in categories)),
+    }
+
+
+def _escape(value: str) -> str:
+    if not value or re.fullmatch(r"[a-zA-Z0-9./-]+", value):
+        return value
+    return quote(value, safe=PATH_SAFE)
+
+
+def expand_permalink(pattern: str, post: Post, styles: bool = True) -> str:
+    """The URL of `post` by `pattern` (a style name too, unless `styles` is False: in front matter
+    Jekyll reads `permalink: pretty` as the path /pretty)."""
+    values = placeholders(post)
+
+    def fill(m: re.Match) -> str:
+        name = m.group(1)
+        if name not in values and name.rstrip("_") in values:
+            return _escape(values[name.rstrip("_")]) + "_" * (len(name) - len(name.rstrip("_")))
+        return _escape(values.get(name, m.group(0)))
+
+    return clean_url(PERMALINK_TOKEN.sub(fill, permalink_pattern(pattern) if styles else pattern))
+
+
+def clean_url(url: str) -> str:
+    """Jekyll's URL#sanitize_url: one leading slash, `..` and `./` gone, no `//`."""
+    url = ("/" + url).replace("..", "/").replace("./", "")
+    return re.sub(r"/{2,}", "/", url)
+
+
+def url_of(post: Post, config: SiteConfig) -> str:
+    if post.front.permalink:
+        return expand_permalink(post.front.permalink, post, styles=False)
+    return expand_permalink(config.permalink if post.is_post else config.page_permalink, post)
+
+
+def output_path(url: str, ext: str = ".html") -> str:
+    """/fr/x/ → fr/x/index.html; /x → x.html (Jekyll adds the output extension); /feed.xml with
+    ext .xml → feed.xml. Percent-encoded URLs give decoded paths (/%ED%95%9C/ → 한/index.html)."""
+    path = unquote(url).lstrip("/")
+    if path == "" or path.endswith("/"):
+        return path + "index.html"
+    return path if path.endswith(ext) else path + ext
+
+
+def output_ext(template: str) -> str:
+    """The extension of what a template makes: feed.xml → .xml; post → .html."""
+    return "." + template.rsplit(".", 1)[1] if "." in template else ".html"
+
+
+def home_url(lang: str) -> str:
+    return f"/{lang}/"
+
+
+def term_slug(name: str) -> str:
+    """The URL slug of a category or tag: transliterated, else in its own script, else `x`."""
+    return slugify(name) or jekyll_slugify(name) or "x"
+
+
+def term_url(lang: str, kind: str, name: str) -> str:
+    return f"/{lang}/{kind}/{_escape(term_slug(name))}/"
+
+
+def redirect_html(target: str) -> bytes:
+    """A page that sends readers and crawlers to `target` (absolute URL) without JavaScript, as
+    jekyll-redirect-from writes it: meta refresh, canonical link, and a link to follow."""
+    to = html.escape(target, quote=True)
+    return (f'<!DOCTYPE html>\n<html lang="en-US">\n<meta charset="utf-8">\n<title>Redirecting&hellip;</title>\n'
+            f'<link rel="canonical" href="{to}">\n<meta http-equiv="refresh" content="0; url={to}">\n'
+            f'<meta name="robots" content="noindex">\n<h1>Redirecting&hellip;</h1>\n'
+            f'<a href="{to}">Click here if you are not redirected.</a>\n</html>\n').encode("utf-8")
+
+
+def redirects(post: Post, url: str, config: SiteConfig) -> tuple[list[tuple[str, bytes]], list[Problem]]:
+    """`redirect_from:` (one path or a list, as jekyll-redirect-from reads it) → (output path, redirect
+    page to the post's absolute URL) for each old path."""
+    value = post.front.extra.get("redirect_from")
+    if value is None:
+        return [], []
+    olds = [value] if isinstance(value, str) else value
+    if not isinstance(olds, list) or not all(isinstance(old, str) and old.strip() for old in olds):
+        return [], [error(post.path, post.line_of("redirect_from"),
+                          f"`redirect_from`: expected a path or a list of paths, got {value!r}")]
+    page = redirect_html(config.absolute(url))
+    return [(output_path(clean_url(old.strip())), page) for old in olds], []
