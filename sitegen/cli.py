@@ -1,4 +1,4 @@
-"""Command line: build | serve | new | check. Turns problems into `path:line: message` and exit 1.
+"""Command line: build | serve | new | check | import. Turns problems into `path:line: message` and exit 1.
 
 Imports stay light here: `--help` must start fast, so each command imports its stage
 modules only when it runs.
@@ -54,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--translation", help="title of the translation, created in the other language")
     new.add_argument("--date", help="YYYY-MM-DD (default: today)")
     new.add_argument("--categories", nargs="*", default=[], help="categories of the post")
+
+    imp = commands.add_parser("import", help="move a Jekyll site into this project, keeping its URLs")
+    imp.add_argument("path", type=Path, help="folder of the Jekyll site (only read)")
+    imp.add_argument("--lang", help="language of the posts whose language the site does not say (fr or en)")
+    imp.add_argument("--dry-run", action="store_true", help="report what would be converted; write nothing")
     return parser
 
 
@@ -143,6 +148,15 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    from .jekyll_import import import_site
+
+    report = import_site(args.path.resolve(), args.root.resolve(), lang=args.lang, dry_run=args.dry_run)
+    for line in report.lines(args.dry_run):
+        print(line)
+    return 1 if report.conflicts else 0
+
+
 def _terminate(signum, frame) -> None:
     """SIGTERM (a service manager, `timeout`, `kill`) unwinds like Ctrl-C, so kernels, workers and
     temporary files are cleaned up by the same `finally` blocks."""
@@ -160,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.print_help()
             return 2
         os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-        return {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new}[args.command](args)
+        return {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new, "import": cmd_import}[args.command](args)
     except SiteError as exc:
         print_problems(exc.problems)
         if args.command == "build":

@@ -29,6 +29,8 @@ def resolve(out: Path, base_url: str, href: str) -> tuple[Path | None, str]:
     target = out / path.lstrip("/")
     if path.endswith("/") or target.is_dir():
         target = target / "index.html"
+    elif not target.exists() and target.with_name(target.name + ".html").is_file():
+        target = target.with_name(target.name + ".html")    # /x served by x.html (a permalink without extension)
     return target, parts.fragment
 
 

@@ -2,12 +2,15 @@
 
 Takes site.yaml, content/ (posts and pages: Jekyll file names, YAML front matter), i18n/ and the
 Liquid in the text; gives SiteConfig, Post records (Source + front matter + body), the UI Strings
-of each language, and the Liquid subset rendered into Markdown text.
+of each language, and Jekyll's Liquid rendered into Markdown text; for `import`, a Jekyll site's
+settings, front matter and URLs as this project reads them.
 """
-from .config import SiteConfig, Tolerance, load_config
+from .config import SiteConfig, Tolerance, load_config, parse_config
 from .content import (
     FRONT_MATTER,
+    POST_NAME,
     Post,
+    Source,
     discover,
     is_visible,
     parse_remembered,
@@ -25,14 +28,30 @@ from .jekyll import (
     permalink_pattern,
     unknown_tokens,
 )
+from .jekyll_site import (
+    JekyllSite,
+    author_name,
+    config_notes,
+    defaults_for,
+    edit_front_matter,
+    front_data,
+    has_front_matter,
+    jekyll_page_url,
+    jekyll_site,
+    read_config,
+    site_yaml,
+)
 from .liquid import LinkTable, LiquidContext, link_table, liquid_context, render_liquid
 from .liquid_text import split_fences
 from .strings import Strings, load_strings
 
 __all__ = [
-    "FRONT_MATTER", "LinkTable", "LiquidContext", "MARKDOWN_EXTENSIONS", "PERMALINK_STYLES", "PERMALINK_TOKEN", "PERMALINK_TOKENS",
-    "jekyll_slugify", "unknown_tokens",
-    "link_table", "liquid_context", "permalink_pattern", "Post", "SiteConfig", "Strings", "Tolerance", "discover",
-    "is_visible", "load_config", "load_strings", "parse_remembered", "parse_source", "read_inputs",
-    "render_liquid", "slugify", "split_fences", "split_front_matter"
+    "FRONT_MATTER", "JekyllSite", "LinkTable", "LiquidContext", "MARKDOWN_EXTENSIONS", "PERMALINK_STYLES", "PERMALINK_TOKEN",
+    "PERMALINK_TOKENS", "POST_NAME", "Post", "SiteConfig", "Source", "Strings", "Tolerance", "discover", "is_visible",
+    "jekyll_slugify", "link_table", "liquid_context", "load_config", "load_strings", "parse_config",
+    "parse_remembered", "parse_source", "permalink_pattern", "read_inputs", "render_liquid", "slugify",
+    "split_fences", "split_front_matter", "unknown_tokens",
+    # import: a Jekyll site's settings and files (jekyll_site.py)
+    "author_name", "config_notes", "defaults_for", "edit_front_matter", "front_data", "has_front_matter",
+    "jekyll_page_url", "jekyll_site", "read_config", "site_yaml",
 ]

@@ -1,0 +1,350 @@
+"""`import PATH`: a Jekyll site moved into this project's layout, every URL kept.
+
+`_config.yml` → site.yaml; `_posts/` and `_drafts/` → content/posts/<lang>/; Markdown pages →
+content/pages/<lang>/; files without front matter (assets/, images/…) → static/; the includes the
+posts use → templates/_includes/. The language of a file comes from its `lang:`, from a language
+folder (`_posts/en/`, `fr/about.md`: the polyglot conventions) or from --lang.
+
+Each post's URL is computed as Jekyll computes it (its permalink style or pattern, categories from
+folders, dates in the site's time zone, jekyll-polyglot's /<lang> prefix) and compared with the
+URL this project gives the converted file; where they differ, the converted front matter gets an
+explicit `permalink:`. Pages always get one. Everything is planned first; then, if a file to
+write exists with other bytes, nothing is written and every conflict is reported. The report says
+what was converted, what was not and why.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+
+from .errors import SiteError, error
+from .site import expand_permalink, url_of
+from .sources import (
+    MARKDOWN_EXTENSIONS,
+    POST_NAME,
+    JekyllSite,
+    Source,
+    author_name,
+    config_notes,
+    defaults_for,
+    edit_front_matter,
+    front_data,
+    has_front_matter,
+    jekyll_page_url,
+    jekyll_site,
+    parse_config,
+    parse_source,
+    read_config,
+    site_yaml,
+)
+
+THEME = Path(__file__).resolve().parent.parent       # the repository's theme, when sitegen runs from it
+SKIPPED_DIRS = {"_site", ".jekyll-cache", ".sass-cache", ".git", "node_modules", "vendor", ".bundle", ".github"}
+SKIPPED_FILES = {"Gemfile", "Gemfile.lock", ".gitignore", ".DS_Store"}
+FOLDER_REASONS = {
+    "_layouts": "layouts are Jekyll's theme; sitegen's templates/ take their place",
+    "_sass": "Sass is not compiled; sitegen's theme has its own CSS",
+    "_plugins": "Ruby plugins do not run here",
+    "_data": "site.data is not available to Liquid here",
+}
+INCLUDE = re.compile(r"\{%-?\s*include\s+([\w/.\-()+~#@]+)")
+TAG = re.compile(r"\{%-?\s*(\w+)")
+KNOWN_TAGS = {"raw", "endraw", "comment", "endcomment", "highlight", "endhighlight", "post_url", "link", "include",
+              "assign", "capture", "endcapture", "if", "elsif", "else", "endif", "unless", "endunless", "for",
+              "endfor", "break", "continue", "case", "when", "endcase", "cycle", "increment", "decrement",
+              "tablerow", "endtablerow"}
+LISTS_POSTS = re.compile(r"\b(?:site\.(?:posts|categories|tags|pages|data)|paginator)\b")
+
+
+@dataclass
+class Report:
+    converted: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)      # "path: why"
+    notes: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    urls: dict[str, str] = field(default_factory=dict)    # Jekyll URL of each post → its source path
+
+    def lines(self, dry_run: bool) -> list[str]:
+        out = [f"{'Would convert' if dry_run else 'Converted'} {len(self.converted)} file(s):"]
+        out += [f"  {line}" for line in self.converted]
+        if self.skipped:
+            out.append(f"Not converted ({len(self.skipped)}):")
+            out += [f"  {line}" for line in self.skipped]
+        if self.notes:
+            out.append("Notes:")
+            out += [f"  {line}" for line in self.notes]
+        if self.conflicts:
+            out.append(f"Nothing was written: {len(self.conflicts)} file(s) exist with other content:")
+            out += [f"  {line}" for line in self.conflicts]
+        return out
+
+
+# --- one file at a time ---------------------------------------------------------------------------
+
+@dataclass
+class Plan:
+    files: dict[str, bytes] = field(default_factory=dict)   # destination relative to the project → bytes
+    report: Report = field(default_factory=Report)
+
+
+def _target_config(root: Path, site: JekyllSite, new_config: str | None):
+    text = new_config if new_config is not None else (root / "site.yaml").read_text(encoding="utf-8")
+    config, problems = parse_config(text, root)
+    if config is None:
+        raise SiteError(problems)
+    return config
+
+
+def plan_post(plan: Plan, site: JekyllSite, target, rel: str, data: bytes, fallback: str | None,
+              templates: set[str], draft: bool, mtime: float) -> None:
+    """One file of _posts/ or _drafts/ → its converted text at content/posts/<lang>/…, its URL kept."""
+    try:
+        text = data.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        plan.report.skipped.append(f"{rel}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return
+    front = front_data(text, rel)
+    lang = site.lang_of(rel, front, fallback)
+    if lang is None or lang not in target.languages:
+        plan.report.skipped.append(f"{rel}: language {lang or 'unknown'} is not one of {list(target.languages)} "
+                                   "(give --lang, or add it to site.yaml `languages` with i18n/<lang>.yaml)")
+        return
+    parts = rel.split("/")
+    magic = "_drafts" if draft else "_posts"
+    at = parts.index(magic)
+    superdirs = parts[:at]                          # Jekyll: folders above _posts/ are categories
+    below = [p for p in parts[at + 1:-1] if not (p == lang and site.polyglot or p in site.languages)]
+    name = parts[-1]
+    values: dict[str, Any] = {k: v for k, v in defaults_for(site.config, rel, "drafts" if draft else "posts").items()
+                              if k not in front and k != "permalink"}
+    if draft:
+        stem = name.rsplit(".", 1)[0]
+        if not POST_NAME.match(stem):
+            when = front.get("date") or datetime.fromtimestamp(mtime, timezone.utc)
+            name = f"{when:%Y-%m-%d}-{name}"
+        values["draft"] = True
+    if superdirs:
+        own = front.get("categories") or []
+        own = own.split() if isinstance(own, str) else [str(c) for c in own] if isinstance(own, list) else []
+        values["categories"] = list(dict.fromkeys(superdirs + own))
+    values.update(site.translation_key(front))
+    if site.config.get("excerpt_separator") and "excerpt_separator" not in front:
+        values["excerpt_separator"] = site.config["excerpt_separator"]
+    layout = front.get("layout", values.get("layout"))
+    drop: tuple[str, ...] = ()
+    if isinstance(layout, str) and f"{layout}.html" not in templates:
+        values.pop("layout", None)
+        drop = ("layout",)
+        plan.report.notes.append(f"{rel}: layout `{layout}` has no template here: the post layout is used")
+    dest = "/".join(["content", "posts", lang, *below, name])
+    if Path(dest).suffix not in MARKDOWN_EXTENSIONS:
+        plan.report.skipped.append(f"{rel}: not Markdown (sitegen reads posts written in Markdown)")
+        return
+    converted = edit_front_matter(author_name(text), values, drop) if values or drop else author_name(text)
+    post = _parsed(plan, rel, dest, converted, lang)
+    if post is None:
+        return
+    pattern, styles = (front["permalink"], False) if isinstance(front.get("permalink"), str) else \
+        (str(values.get("permalink") or site.config.get("permalink") or "date"), True)
+    local = replace(post, date=post.date.astimezone(site.tz)) if post.date else post
+    old = site.url(expand_permalink(pattern, local, styles=styles), lang)
+    if url_of(post, target) != old:
+        converted = edit_front_matter(converted, {"permalink": old})
+        post = _parsed(plan, rel, dest, converted, lang)
+        if post is None:
+            return
+    if url_of(post, target) != old:
+        plan.report.skipped.append(f"{rel}: its URL {old} cannot be kept (it would be {url_of(post, target)})")
+        return
+    if not draft:
+        plan.report.urls[old] = rel
+    plan.files[dest] = converted.encode("utf-8")
+    plan.report.converted.append(f"{rel} → {dest} ({old})")
+
+
+def _parsed(plan: Plan, rel: str, dest: str, text: str, lang: str):
+    post, problems = parse_source(Source(dest, "post" if dest.startswith("content/posts/") else "page", lang, text))
+    errors = [p for p in problems if not p.warning]
+    if post is None or errors:
+        plan.report.skipped.append(f"{rel}: " + "; ".join(p.message for p in errors or problems))
+        return None
+    return post
+
+
+def plan_page(plan: Plan, site: JekyllSite, target, rel: str, data: bytes, fallback: str | None) -> None:
+    text = data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+    front = front_data(text, rel)
+    folder, _, name = rel.rpartition("/")
+    if LISTS_POSTS.search(text):
+        plan.report.skipped.append(f"{rel}: lists the posts (site.posts, paginator…): sitegen makes its own "
+                                   "home, archive, category and tag pages")
+        return
+    lang = site.lang_of(rel, front, fallback)
+    if lang is None or lang not in target.languages:
+        plan.report.skipped.append(f"{rel}: language {lang or 'unknown'} is not one of {list(target.languages)}")
+        return
+    inner = [p for p in folder.split("/") if p and p not in site.languages]
+    dest = "/".join(["content", "pages", lang, *inner, name])
+    old = site.url(jekyll_page_url(site, rel, front), lang)
+    drop = ("layout",) if isinstance(front.get("layout"), str) else ()
+    converted = edit_front_matter(author_name(text), {"permalink": old, **site.translation_key(front)}, drop)
+    if _parsed(plan, rel, dest, converted, lang) is None:
+        return
+    plan.files[dest] = converted.encode("utf-8")
+    plan.report.converted.append(f"{rel} → {dest} ({old})")
+
+
+# --- the whole site -------------------------------------------------------------------------------
+
+def _walk(source: Path, excluded: list[str]) -> list[tuple[str, Path]]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(source):
+        rel_dir = Path(dirpath).relative_to(source).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith(".")
+                             and not any(fnmatch.fnmatch(rel_dir + d, pattern.strip("/")) for pattern in excluded))
+        for name in sorted(filenames):
+            rel = rel_dir + name
+            if name in SKIPPED_FILES or name.startswith(".") or any(fnmatch.fnmatch(rel, p.strip("/")) for p in excluded):
+                continue
+            found.append((rel, Path(dirpath) / name))
+    return found
+
+
+def plan_import(source: Path, root: Path, lang: str | None = None) -> Plan:
+    """Pure but for reading `source` and the project's site.yaml: what `import` would write."""
+    if not source.is_dir():
+        raise SiteError(error(str(source), None, "not a folder (give the folder of a Jekyll site)"))
+    config = read_config(source)
+    if lang is not None and lang not in ("fr", "en"):
+        raise SiteError(error("--lang", None, f"expected fr or en, got {lang!r}"))
+    site = jekyll_site(config, lang)
+    plan = Plan()
+    new_config = None if (root / "site.yaml").exists() else site_yaml(site)
+    if new_config is not None:
+        plan.files["site.yaml"] = new_config.encode("utf-8")
+        plan.report.converted.append("_config.yml → site.yaml")
+        plan.report.notes += config_notes(config)
+    else:
+        plan.report.notes.append("site.yaml exists and was kept: the settings of _config.yml are not applied "
+                                 "(each post keeps its URL through an explicit `permalink:` where needed)")
+    target = _target_config(root, site, new_config)
+    missing = [lg for lg in target.languages if not (root / "i18n" / f"{lg}.yaml").exists()
+               and not (THEME / "i18n" / f"{lg}.yaml").exists()]
+    if missing:
+        raise SiteError(error("site.yaml", None, f"no UI strings for {', '.join(missing)}: sitegen's theme has "
+                                                  "i18n/fr.yaml and i18n/en.yaml (translate one into i18n/<lang>.yaml)"))
+    templates = {p.relative_to(root / "templates").as_posix() for p in (root / "templates").rglob("*.html")} \
+        if (root / "templates").is_dir() else \
+        {p.relative_to(THEME / "templates").as_posix() for p in (THEME / "templates").rglob("*.html")}
+    fallback = lang if lang else (site.default if not site.polyglot or lang is None else None)
+    excluded = [str(p) for p in (config.get("exclude") or []) if isinstance(p, str)]
+    includes: dict[str, bytes] = {}
+    for rel, path in _walk(source, excluded):
+        parts = rel.split("/")
+        data = path.read_bytes()
+        if parts[0].startswith("_config"):
+            continue
+        if "_posts" in parts[:-1] or parts[0] == "_drafts":
+            plan_post(plan, site, target, rel, data, fallback, templates, parts[0] == "_drafts", path.stat().st_mtime)
+        elif parts[0] == "_includes":
+            includes[rel[len("_includes/"):]] = data
+        elif parts[0].startswith("_"):
+            reason = FOLDER_REASONS.get(parts[0], "a Jekyll folder (collections are not imported)")
+            if not any(line.startswith(f"{parts[0]}/: ") for line in plan.report.skipped):
+                plan.report.skipped.append(f"{parts[0]}/: {reason}")
+        elif has_front_matter(data) and path.suffix in MARKDOWN_EXTENSIONS:
+            plan_page(plan, site, target, rel, data, fallback)
+        elif has_front_matter(data):
+            plan.report.skipped.append(f"{rel}: {_why_not(rel, data)}")
+        else:
+            plan.files[f"static/{rel}"] = data
+            plan.report.converted.append(f"{rel} → static/{rel}")
+    _plan_includes(plan, includes)
+    _plan_theme(plan, root, target.languages)
+    _note_liquid(plan)
+    return plan
+
+
+def _why_not(rel: str, data: bytes) -> str:
+    """Why a file Jekyll processes (it has front matter) but is no Markdown page is not converted."""
+    name = rel.rsplit("/", 1)[-1]
+    if LISTS_POSTS.search(data.decode("utf-8", errors="replace")):
+        return "lists the posts (site.posts, paginator…): sitegen makes its own home, archive, category and tag pages"
+    if name.endswith((".scss", ".sass")):
+        return "Sass is not compiled; sitegen's theme has its own CSS"
+    if name in ("feed.xml", "atom.xml", "sitemap.xml", "robots.txt"):
+        return f"sitegen makes its own {name}"
+    return "a page that is not Markdown (sitegen's pages are Markdown files)"
+
+
+def _plan_includes(plan: Plan, includes: dict[str, bytes]) -> None:
+    """The includes the converted files use (and those they include), into templates/_includes/."""
+    todo = [data.decode("utf-8", errors="replace") for dest, data in plan.files.items() if dest.startswith("content/")]
+    used: set[str] = set()
+    while todo:
+        for name in INCLUDE.findall(todo.pop()):
+            if name in used:
+                continue
+            used.add(name)
+            if name in includes:
+                plan.files[f"templates/_includes/{name}"] = includes[name]
+                plan.report.converted.append(f"_includes/{name} → templates/_includes/{name}")
+                todo.append(includes[name].decode("utf-8", errors="replace"))
+            else:
+                plan.report.skipped.append(f"_includes/{name}: used by a post but not in the Jekyll site")
+    for name in sorted(set(includes) - used):
+        plan.report.skipped.append(f"_includes/{name}: no imported post uses it")
+
+
+def _plan_theme(plan: Plan, root: Path, languages: tuple[str, ...]) -> None:
+    """A new project gets sitegen's theme: templates/, the UI strings of its languages, its CSS."""
+    wanted = [] if (root / "templates").is_dir() else ["templates"]
+    wanted += [f"i18n/{lg}.yaml" for lg in languages if not (root / "i18n" / f"{lg}.yaml").exists()]
+    if wanted and not (root / "static" / "css").is_dir():
+        wanted.append("static/css")
+    for part in wanted:
+        base = THEME / part
+        paths = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
+        for path in paths:
+            rel = path.relative_to(THEME).as_posix()
+            plan.files.setdefault(rel, path.read_bytes())
+    if wanted:
+        plan.report.notes.append(f"sitegen's theme copied: {', '.join(wanted)}")
+
+
+def _note_liquid(plan: Plan) -> None:
+    for dest, data in sorted(plan.files.items()):
+        if dest.startswith("content/"):
+            unknown = sorted({t for t in TAG.findall(data.decode("utf-8", errors="replace")) if t not in KNOWN_TAGS})
+            if unknown:
+                plan.report.notes.append(f"{dest}: Liquid tags sitegen lacks: {', '.join(unknown)} "
+                                         "(the build names each at its line)")
+
+
+def write_plan(plan: Plan, root: Path, dry_run: bool) -> Report:
+    """Every file of the plan, unless one exists with other bytes: then nothing, and each conflict."""
+    for dest, data in sorted(plan.files.items()):
+        target = root / dest
+        if target.exists() and (not target.is_file() or target.read_bytes() != data):
+            plan.report.conflicts.append(f"{dest} (exists; remove or rename it, then import again)")
+    if plan.report.conflicts or dry_run:
+        return plan.report
+    for dest, data in sorted(plan.files.items()):
+        target = root / dest
+        if target.exists():
+            continue   # the same bytes: an import run twice changes nothing
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "xb") as handle:    # never over a file that appeared meanwhile
+            handle.write(data)
+    return plan.report
+
+
+def import_site(source: Path, root: Path, lang: str | None = None, dry_run: bool = False) -> Report:
+    return write_plan(plan_import(source, root, lang), root, dry_run)
