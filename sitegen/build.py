@@ -49,6 +49,9 @@ from .site import (
 )
 from .sources import (
     FRONT_MATTER,
+    LIQUID,
+    LIQUID_USED,
+    LIQUID_VERSION,
     LinkTable,
     Post,
     SiteConfig,
@@ -162,7 +165,11 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
         groups, group_problems = translation_groups(posts)
         problems += group_problems + missing_translations(groups, config)
         table = link_table(posts, urls, config.baseurl, inputs)
+        liquid = PersistentMemo(root / ".cache" / "liquid.pickle", f"{LIQUID_VERSION}/{cache.versions}", LIQUID)
+        LIQUID_USED.clear()
         texts = {post.path: apply_liquid(post, urls[post.path], table, config, problems) for post in posts}
+        if liquid.grew:
+            liquid.save(keep=LIQUID_USED.__contains__)   # the file stays the size of the site
 
     with stage("blocks") as problems:
         samples = read_samples(root)

@@ -41,12 +41,12 @@ from .jekyll_site import (
     read_config,
     site_yaml,
 )
-from .liquid import LinkTable, LiquidContext, link_table, liquid_context, render_liquid
+from .liquid import LIQUID, LIQUID_USED, LIQUID_VERSION, LinkTable, LiquidContext, link_table, liquid_context, render_liquid
 from .liquid_text import split_fences
 from .strings import Strings, load_strings
 
 __all__ = [
-    "FRONT_MATTER", "JekyllSite", "LinkTable", "LiquidContext", "MARKDOWN_EXTENSIONS", "PERMALINK_STYLES", "PERMALINK_TOKEN",
+    "FRONT_MATTER", "JekyllSite", "LIQUID", "LIQUID_USED", "LIQUID_VERSION", "LinkTable", "LiquidContext", "MARKDOWN_EXTENSIONS", "PERMALINK_STYLES", "PERMALINK_TOKEN",
     "PERMALINK_TOKENS", "POST_NAME", "Post", "SiteConfig", "Source", "Strings", "Tolerance", "discover", "is_visible",
     "jekyll_slugify", "link_table", "liquid_context", "load_config", "load_strings", "parse_config",
     "parse_remembered", "parse_source", "permalink_pattern", "read_inputs", "render_liquid", "slugify",

@@ -11,6 +11,7 @@ Code set aside keeps its line breaks, so lines stay right for later stages.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -29,6 +30,15 @@ class LiquidContext:
     includes: Mapping[str, str] = field(default_factory=dict)  # {% include name %} → text
     include_folder: str = "templates/_includes"
     markdownify: Callable[[str], str] | None = None
+    key: str = ""   # digest of everything above (liquid_context makes it); "" → not remembered
+
+
+# Bodies with Liquid already rendered, by a digest of the text and of everything it can read: the
+# build keeps them in .cache (sitegen/memo.py), so an edit rebuild imports python-liquid (~0.2 s)
+# only when a body with Liquid, or what it reads, changed. LIQUID_USED: the keys of this build.
+LIQUID: dict[str, tuple[str, tuple[Problem, ...]]] = {}
+LIQUID_USED: set[str] = set()
+LIQUID_VERSION = "1"
 
 
 def render_liquid(text: str, ctx: LiquidContext, path: str, first_line: int = 1) -> tuple[str, list[Problem]]:
@@ -38,7 +48,12 @@ def render_liquid(text: str, ctx: LiquidContext, path: str, first_line: int = 1)
     aside, held = set_code_aside(text)
     if "{%" not in aside and "{{" not in aside:
         return put_code_back(aside, held), []
-    from .liquid_jekyll import render_template   # python-liquid costs ~0.1 s to import: only when needed
+    key = hashlib.sha256("\x00".join((ctx.key, path, str(first_line), aside)).encode()).hexdigest() if ctx.key else ""
+    if key in LIQUID:
+        LIQUID_USED.add(key)
+        out, warnings = LIQUID[key]
+        return out, list(warnings)
+    from .liquid_jekyll import render_template   # python-liquid costs ~0.2 s to import: only when needed
 
     out, found = render_template(aside, ctx)
     problems = []
@@ -53,7 +68,11 @@ def render_liquid(text: str, ctx: LiquidContext, path: str, first_line: int = 1)
     problems.sort(key=lambda p: (p.path != path, p.path, p.line))
     if any(not p.warning for p in problems):
         return text, problems
-    return put_code_back(out, held), problems
+    out = put_code_back(out, held)
+    if key:
+        LIQUID[key] = (out, tuple(problems))
+        LIQUID_USED.add(key)
+    return out, problems
 
 
 
@@ -69,6 +88,7 @@ class LinkTable:
     posts: Mapping[tuple[str, str], str]     # (lang, path below content/posts/<lang>/ without extension)
     files: Mapping[tuple[str, str], str]     # (lang, a source path as Jekyll or this project writes it)
     includes: Mapping[str, str]              # name below templates/_includes/ → text
+    digest: str = ""                         # of all of the above
 
     def post_url(self, lang: str, target: str) -> str | None:
         target = target.strip().strip("/")
@@ -118,7 +138,9 @@ def link_table(posts: list, urls: Mapping[str, str], baseurl: str, inputs: Mappi
                 includes[path[len(INCLUDES):]] = data.decode("utf-8").replace("\r\n", "\n")
             except UnicodeDecodeError:
                 continue   # `{% include %}` of it says the file is missing
-    return LinkTable(post_urls, files, includes)
+    digest = hashlib.sha256(repr((sorted(post_urls.items()), sorted(files.items()), sorted(includes.items())))
+                            .encode()).hexdigest()
+    return LinkTable(post_urls, files, includes, digest)
 
 
 def liquid_context(post, url: str, config, table: LinkTable,
@@ -134,6 +156,8 @@ def liquid_context(post, url: str, config, table: LinkTable,
     site = {**config.raw, "title": config.title[post.lang], "description": config.description[post.lang],
             "url": config.url, "baseurl": config.baseurl, "author": config.author, "lang": post.lang,
             "languages": list(config.languages), "default_language": config.default_language}
+    key = hashlib.sha256(repr((LIQUID_VERSION, post.lang, sorted(page.items()), sorted(site.items(), key=repr),
+                               table.digest, markdownify is not None)).encode()).hexdigest()
     return LiquidContext(config.url, config.baseurl, lambda target: table.post_url(post.lang, target), site, page,
                          lambda target: table.link(post.lang, target), table.includes, INCLUDES.rstrip("/"),
-                         markdownify)
+                         markdownify, key)
