@@ -360,6 +360,8 @@ def missing_translations(groups: dict[str, dict[str, Post]], config: SiteConfig)
 
 
 def apply_liquid(post: Post, url: str, table: LinkTable, config: SiteConfig, problems: list[Problem]) -> str:
+    if "{%" not in post.body and "{{" not in post.body:
+        return post.body
     ctx = liquid_context(post, url, config, table, lambda text: render(text, post.lang).html)
     text, liquid_problems = render_liquid(post.body, ctx, post.path, post.body_line)
     problems += liquid_problems

@@ -164,9 +164,14 @@ def merge_terms(views: list[PostView]) -> tuple[list[PostView], list[Problem]]:
         listed = ", ".join(f"« {name} » ({n})" for name, n in spellings.items())
         problems.append(warning(path, None, f"{'category' if kind == 'categories' else 'tag'} spelled {listed}: "
                                             f"one term, shown as « {display[key]} »"))
-    merged = [replace(view, **{kind: tuple(dict.fromkeys((display[(view.lang, kind, url)], url)
-                                                         for _, url in getattr(view, kind)))
-                               for kind in ("categories", "tags")}) for view in views]
+    if not first_odd:
+        return views, problems
+    merged = []
+    for view in views:
+        terms = {kind: tuple(dict.fromkeys((display[(view.lang, kind, url)], url) for _, url in getattr(view, kind)))
+                 for kind in ("categories", "tags")}
+        changed = any(terms[kind] != getattr(view, kind) for kind in terms)
+        merged.append(replace(view, **terms) if changed else view)
     return merged, problems
 
 

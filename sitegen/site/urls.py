@@ -20,15 +20,41 @@ PATH_SAFE = "/!$&'()*+,;=:@-._~"
 POST_FILE = re.compile(r"^\d{2,4}-\d{1,2}-\d{1,2}-(.*)$")
 
 
-def _date_tokens(when: datetime) -> dict[str, str]:
-    return {
-        "year": when.strftime("%Y"), "month": when.strftime("%m"), "day": when.strftime("%d"),
-        "hour": when.strftime("%H"), "minute": when.strftime("%M"), "second": when.strftime("%S"),
-        "i_day": str(when.day), "i_month": str(when.month), "short_month": when.strftime("%b").upper(),
-        "long_month": when.strftime("%B"), "short_year": when.strftime("%y"), "w_year": when.strftime("%G"),
-        "week": when.strftime("%V"), "w_day": when.strftime("%u"), "short_day": when.strftime("%a").upper(),
-        "long_day": when.strftime("%A"), "y_day": when.strftime("%j"),
-    }
+DATE_TOKENS = {
+    "year": "%Y", "month": "%m", "day": "%d", "hour": "%H", "minute": "%M", "second": "%S", "long_month": "%B",
+    "short_year": "%y", "w_year": "%G", "week": "%V", "w_day": "%u", "long_day": "%A", "y_day": "%j",
+}
+
+
+def _token(name: str, post: Post) -> str | None:
+    """One token's value for `post`, not yet escaped (None: not a token). Computed only for the
+    tokens a pattern holds: a build expands every post's permalink."""
+    if name in DATE_TOKENS or name in ("i_day", "i_month", "short_month", "short_day"):
+        when = post.date or datetime(1970, 1, 1, tzinfo=timezone.utc)
+        if name == "i_day":
+            return str(when.day)
+        if name == "i_month":
+            return str(when.month)
+        if name in ("short_month", "short_day"):
+            return when.strftime("%b" if name == "short_month" else "%a").upper()
+        return when.strftime(DATE_TOKENS[name])
+    if name == "lang":
+        return post.lang
+    if name == "slug":
+        return post.slug
+    if name == "title":
+        return jekyll_slugify(post.front.slug or file_slug(post), "pretty", cased=True)
+    if name == "name":
+        return jekyll_slugify(post.stem)
+    if name == "basename":
+        return post.stem
+    if name == "output_ext":
+        return ".html"
+    if name == "categories":
+        return "/".join(dict.fromkeys(c.lower() for c in post.front.categories))
+    if name == "slugified_categories":
+        return "/".join(dict.fromkeys(jekyll_slugify(c) for c in post.front.categories))
+    return None
 
 
 def file_slug(post: Post) -> str:
@@ -36,19 +62,6 @@ def file_slug(post: Post) -> str:
     stem = post.stem
     m = POST_FILE.match(stem) if post.is_post else None
     return (m.group(1) if m else stem).rstrip(".")
-
-
-def placeholders(post: Post) -> dict[str, str]:
-    """Each token's value for `post`, not yet escaped."""
-    categories = post.front.categories
-    raw_title = post.front.slug or file_slug(post)
-    return {
-        **_date_tokens(post.date or datetime(1970, 1, 1, tzinfo=timezone.utc)),
-        "lang": post.lang, "slug": post.slug, "title": jekyll_slugify(raw_title, "pretty", cased=True),
-        "name": jekyll_slugify(post.stem), "basename": post.stem, "output_ext": ".html",
-        "categories": "/".join(dict.fromkeys(c.lower() for c in categories)),
-        "slugified_categories": "/".join(dict.fromkeys(jekyll_slugify(c) for c in categories)),
-    }
 
 
 def _escape(value: str) -> str:
@@ -60,13 +73,12 @@ def _escape(value: str) -> str:
 def expand_permalink(pattern: str, post: Post, styles: bool = True) -> str:
     """The URL of `post` by `pattern` (a style name too, unless `styles` is False: in front matter
     Jekyll reads `permalink: pretty` as the path /pretty)."""
-    values = placeholders(post)
-
     def fill(m: re.Match) -> str:
         name = m.group(1)
-        if name not in values and name.rstrip("_") in values:
-            return _escape(values[name.rstrip("_")]) + "_" * (len(name) - len(name.rstrip("_")))
-        return _escape(values.get(name, m.group(0)))
+        value = _token(name, post)
+        if value is None and _token(name.rstrip("_"), post) is not None:   # `:month_:day` is :month, _, :day
+            return _escape(_token(name.rstrip("_"), post)) + "_" * (len(name) - len(name.rstrip("_")))
+        return m.group(0) if value is None else _escape(value)
 
     return clean_url(PERMALINK_TOKEN.sub(fill, permalink_pattern(pattern) if styles else pattern))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Mapping
 
 from ..errors import Problem, error, warning
@@ -88,7 +89,12 @@ class LinkTable:
     posts: Mapping[tuple[str, str], str]     # (lang, path below content/posts/<lang>/ without extension)
     files: Mapping[tuple[str, str], str]     # (lang, a source path as Jekyll or this project writes it)
     includes: Mapping[str, str]              # name below templates/_includes/ → text
-    digest: str = ""                         # of all of the above
+
+    @cached_property
+    def digest(self) -> str:
+        """Of all of the above; made when a body with Liquid first needs it."""
+        return hashlib.sha256(repr((sorted(self.posts.items()), sorted(self.files.items()),
+                                    sorted(self.includes.items()))).encode()).hexdigest()
 
     def post_url(self, lang: str, target: str) -> str | None:
         target = target.strip().strip("/")
@@ -138,9 +144,7 @@ def link_table(posts: list, urls: Mapping[str, str], baseurl: str, inputs: Mappi
                 includes[path[len(INCLUDES):]] = data.decode("utf-8").replace("\r\n", "\n")
             except UnicodeDecodeError:
                 continue   # `{% include %}` of it says the file is missing
-    digest = hashlib.sha256(repr((sorted(post_urls.items()), sorted(files.items()), sorted(includes.items())))
-                            .encode()).hexdigest()
-    return LinkTable(post_urls, files, includes, digest)
+    return LinkTable(post_urls, files, includes)
 
 
 def liquid_context(post, url: str, config, table: LinkTable,
