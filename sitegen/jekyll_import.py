@@ -109,7 +109,9 @@ def plan_post(plan: Plan, site: JekyllSite, target, rel: str, data: bytes, fallb
     except UnicodeDecodeError as exc:
         plan.report.skipped.append(f"{rel}: not UTF-8 text ({exc.reason} at byte {exc.start})")
         return
-    front = front_data(text, rel)
+    front = _front(plan, text, rel)
+    if front is None:
+        return
     lang = site.lang_of(rel, front, fallback)
     if lang is None or lang not in target.languages:
         plan.report.skipped.append(f"{rel}: language {lang or 'unknown'} is not one of {list(target.languages)} "
@@ -168,6 +170,15 @@ def plan_post(plan: Plan, site: JekyllSite, target, rel: str, data: bytes, fallb
     plan.report.converted.append(f"{rel} → {dest} ({old})")
 
 
+def _front(plan: Plan, text: str, rel: str) -> dict | None:
+    """The front matter, or None when it is broken (said in the report; the other files go on)."""
+    try:
+        return front_data(text, rel)
+    except SiteError as failure:
+        plan.report.skipped += [str(p) for p in failure.problems]
+        return None
+
+
 def _parsed(plan: Plan, rel: str, dest: str, text: str, lang: str):
     post, problems = parse_source(Source(dest, "post" if dest.startswith("content/posts/") else "page", lang, text))
     errors = [p for p in problems if not p.warning]
@@ -179,7 +190,9 @@ def _parsed(plan: Plan, rel: str, dest: str, text: str, lang: str):
 
 def plan_page(plan: Plan, site: JekyllSite, target, rel: str, data: bytes, fallback: str | None) -> None:
     text = data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
-    front = front_data(text, rel)
+    front = _front(plan, text, rel)
+    if front is None:
+        return
     folder, _, name = rel.rpartition("/")
     if LISTS_POSTS.search(text):
         plan.report.skipped.append(f"{rel}: lists the posts (site.posts, paginator…): sitegen makes its own "
@@ -248,7 +261,11 @@ def plan_import(source: Path, root: Path, lang: str | None = None) -> Plan:
     includes: dict[str, bytes] = {}
     for rel, path in _walk(source, excluded):
         parts = rel.split("/")
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            plan.report.skipped.append(f"{rel}: cannot be read ({exc.strerror})")
+            continue
         if parts[0].startswith("_config"):
             continue
         if "_posts" in parts[:-1] or parts[0] == "_drafts":

@@ -193,3 +193,12 @@ def test_import_into_an_existing_project_keeps_its_config_and_the_urls(tmp_path)
     build(project)
     for url in PLAIN_URLS:
         answered(project / "_site", url)
+
+
+def test_a_broken_post_is_reported_and_the_others_imported(tmp_path):
+    source = tmp_path / "jekyll"
+    shutil.copytree(PLAIN, source)
+    (source / "_posts/2021-10-01-broken.md").write_text("---\ntitle: [unclosed\n---\nBody\n", encoding="utf-8")
+    report = import_site(source, tmp_path / "p")
+    assert any(line.startswith("_posts/2021-10-01-broken.md:2: front matter is not valid YAML") for line in report.skipped)
+    assert set(report.urls) == PLAIN_URLS

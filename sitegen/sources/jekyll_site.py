@@ -97,7 +97,8 @@ def front_data(text: str, path: str) -> dict:
     try:
         data = yaml.safe_load(yaml_text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # where the broken construct starts (an unclosed quote or bracket), as the build says it
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         raise SiteError(error(path, yaml_line + mark.line if mark else yaml_line,
                               f"front matter is not valid YAML ({getattr(exc, 'problem', exc)})")) from None
     return data if isinstance(data, dict) else {}

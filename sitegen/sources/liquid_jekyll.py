@@ -221,32 +221,26 @@ class _ArgumentTag(Tag):
         return self.node_class(token, argument)
 
 
-class PostUrlNode(_ArgumentNode):
+class LookupNode(_ArgumentNode):
+    """`{% post_url … %}` and `{% link … %}`: a URL the build knows, or an error naming what is missing."""
+
     def render_to_output(self, context, buffer) -> int:
-        target = self.value(context)
-        url = context.globals[STATE].ctx.post_url(target)
+        target, tag, ctx = self.value(context), self.token.value, context.globals[STATE].ctx
+        url = (ctx.post_url if tag == "post_url" else ctx.link)(target)
         if url is None:
-            raise TagError(f"{{% post_url {target} %}}: no post named {target}", token=self.token)
+            missing = "no post named" if tag == "post_url" else "no post, page or static file at"
+            raise TagError(f"{{% {tag} {target} %}}: {missing} {target}", token=self.token)
         return buffer.write(url)
 
 
 class PostUrlTag(_ArgumentTag):
     name = "post_url"
-    node_class = PostUrlNode
-
-
-class LinkNode(_ArgumentNode):
-    def render_to_output(self, context, buffer) -> int:
-        target = self.value(context)
-        url = context.globals[STATE].ctx.link(target)
-        if url is None:
-            raise TagError(f"{{% link {target} %}}: no post, page or static file at {target}", token=self.token)
-        return buffer.write(url)
+    node_class = LookupNode
 
 
 class LinkTag(_ArgumentTag):
     name = "link"
-    node_class = LinkNode
+    node_class = LookupNode
 
 
 class IncludeNode(_ArgumentNode):
