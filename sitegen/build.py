@@ -340,7 +340,7 @@ def claim_problems(pages: list, permalink_lines: dict[str, int | None]) -> list[
     found = []
     for page in pages:
         origin = page.source or f"the {page.template} page"
-        rel = output_path(page.url)
+        rel = output_path(page.url, output_ext(page.template))
         reason = path_problem(rel)
         if reason:
             found.append(error(origin, permalink_lines.get(origin), f"URL {page.url}: its output path {reason}"))
