@@ -96,6 +96,8 @@ def build_sitegen(site: Path, work: Path) -> dict[str, str]:
                 "heading_ids": "kramdown"}
     if isinstance(config.get("url"), str) and config["url"]:
         settings["url"] = config["url"]
+    # Jekyll's URLs (its default style is `date`): post_url and link give the same hrefs on both sides
+    settings["permalink"] = str(config.get("permalink") or "date")
     (project / "site.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
     for name, path in _posts(site).items():
         lang = _front_matter(path.read_text(encoding="utf-8", errors="replace")).get("lang")
@@ -104,6 +106,8 @@ def build_sitegen(site: Path, work: Path) -> dict[str, str]:
         shutil.copy2(path, folder / name)
     for part in ("templates", "i18n", "static"):
         shutil.copytree(ROOT / part, project / part, dirs_exist_ok=True)
+    if (site / "_includes").is_dir():     # `{% include %}` reads templates/_includes/ here
+        shutil.copytree(site / "_includes", project / "templates" / "_includes", dirs_exist_ok=True)
     for name in _layouts(site):
         (project / "templates" / f"{name}.html").write_text(
             '<article data-differential="{{ post.path }}">{{ post.html | safe }}</article>\n')
@@ -269,7 +273,7 @@ def _flatten(node: _Node, math: _Math, out: list[str], depth: int, in_pre: bool 
             continue
         if _skipped(child):
             continue
-        if child.tag == "pre" or (child.tag == "code" and in_pre):
+        if child.tag == "pre" or (child.tag == "code" and in_pre) or _code_table(child):
             flush()
             code = "".join(_text(child)).strip("\n")
             out.append("  " * depth + "code: " + code.replace("\n", "⏎"))
@@ -315,17 +319,31 @@ def _inline(node: _Node, math: _Math, out: list[str]) -> None:
             out.append(f"<{child.tag}{' ' + attrs if attrs else ''}>{''.join(inner)}</{child.tag}>")
 
 
+# the line-number column of highlighted code: Rouge's gutter, Pygments' linenos cell
+LINE_NUMBERS = {"gutter", "lineno", "linenos", "linenodiv"}
+
+
 def _text(node: _Node) -> list[str]:
+    """The text of code, line numbers left out (Rouge puts them inside the code, Pygments beside it)."""
     parts = []
     for child in node.children:
-        parts.extend([child] if isinstance(child, str) else _text(child))
+        if isinstance(child, str):
+            parts.append(child)
+        elif not LINE_NUMBERS & set(dict(child.attrs).get("class", "").split()):
+            parts.extend(_text(child))
     return parts
 
 
+def _code_table(node: _Node) -> bool:
+    """Code with line numbers laid out as a table: representation (Pygments' highlighttable)."""
+    return node.tag == "table" and "highlighttable" in dict(node.attrs).get("class", "").split()
+
+
 def _wrapper(node: _Node) -> bool:
-    """A div that only wraps highlighted code or math (each tool wraps them its own way)."""
+    """A div that only wraps highlighted code or math (each tool wraps them its own way), or the
+    figure Jekyll's `{% highlight %}` puts around code."""
     classes = dict(node.attrs).get("class", "").split()
-    return node.tag == "div" and bool(classes) and all(REPRESENTATION_CLASSES.match(c) for c in classes) and \
+    return node.tag in ("div", "figure") and bool(classes) and all(REPRESENTATION_CLASSES.match(c) for c in classes) and \
         not {"footnote", "footnotes"} & set(classes)
 
 

@@ -86,3 +86,13 @@ def test_an_unlisted_difference_is_reported():
     allowed = [{"name": "n", "reason": "r", "posts": ["b.md"], "diff": "^[-+] *[yz]$"}]
     assert differential.compare({"b.md": "<p>y</p>"}, {"b.md": "<p>z</p>"}, allowed)[1][0].allowed == "n"
     assert "DIFFERENT" in differential.report(posts, differences)
+
+
+def test_highlight_figure_and_line_number_tables_are_representation():
+    jekyll = ('<figure class="highlight"><pre><code class="language-python"><table class="rouge-table"><tbody><tr>'
+              '<td class="gutter gl"><pre class="lineno">1\n2\n</pre></td><td class="code"><pre>a = 1\nb = 2\n</pre>'
+              '</td></tr></tbody></table></code></pre></figure>')
+    ours = ('<table class="highlighttable"><tr><td class="linenos"><div class="linenodiv"><pre>1\n2</pre></div></td>'
+            '<td class="code"><div class="highlight"><pre><code>a = 1\nb = 2\n</code></pre></div></td></tr></table>')
+    assert differential.normalize(jekyll) == differential.normalize(ours) == ["code: a = 1⏎b = 2"]
+    assert differential.normalize(ours) != differential.normalize(ours.replace("b = 2", "b = 3"))
