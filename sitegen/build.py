@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from .errors import Problem, SiteError, error, errors_only, warning
 from .execution import ExecutionReport, PostBlocks, digest, execute_all, installed_versions, parse_blocks
@@ -42,6 +42,7 @@ from .site import (
     merge_terms,
     output_ext,
     output_path,
+    post_output_ext,
     redirects,
     sitemap_page,
     translation_groups,
@@ -225,7 +226,9 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
             moved, redirect_problems = redirects(post, urls[post.path], config)
             problems += redirect_problems + [p for path, data in moved for p in [tree.add(path, data, post.path)] if p]
         pages.append(sitemap_page(pages))
-        problems += claim_problems(pages, {p.path: p.line_of("permalink") for p in posts})
+        exts = {p.path: post_output_ext(p) for p in posts}   # a permalink's own extension, as Jekyll keeps it
+        path_of = lambda page: output_path(page.url, exts.get(page.source or "") or output_ext(page.template))  # noqa: E731
+        problems += claim_problems(pages, {p.path: p.line_of("permalink") for p in posts}, path_of)
 
     staged: dict[str, Staged | None] = {}   # pages already written beside their targets
     try:
@@ -239,7 +242,8 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
             stage.stop_on_errors()
             dates = PersistentMemo(root / ".cache" / "dates.pickle", installed_versions(("Babel",))["Babel"], DATES.table)
             body_keys = {v.url: v.body_key for v in views}
-            render_pages(pages, theme, renderer, cache, manifest, out, tree, problems, options.jobs, staged, body_keys)
+            render_pages(pages, theme, renderer, cache, manifest, out, tree, problems, options.jobs, staged, body_keys,
+                         path_of)
             dates.save()
 
         with stage("assets") as problems:
@@ -267,14 +271,14 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
 
 def render_pages(pages: list, theme: str, renderer: Renderer, cache: RenderCache, manifest: Manifest | None,
                  out: Path, tree: OutputTree, problems: list[Problem], jobs: int, staged: dict[str, Staged | None],
-                 body_keys: dict[str, str]) -> None:
+                 body_keys: dict[str, str], path_of: Callable[[Any], str]) -> None:
     """Each page into the tree: kept as it is on disk when its key is unchanged, else rendered (and,
     when writing, staged on disk by whichever process rendered it). A page's key holds the bodies
     its last rendering read (manifest.page_key); `body_keys`: post URL → render key."""
     memo: dict[int, str] = {}
     claims = []   # [page, output path, origin, key]
     for page in pages:
-        path = output_path(page.url, output_ext(page.template))
+        path = path_of(page)
         recorded = cache.page_keys.get(path) or (manifest.key_of(path) if manifest is not None else "")
         claims.append([page, path, page.source or f"the {page.template} page",
                        page_key(theme, page, memo, reads_of(recorded), body_keys)])
@@ -332,7 +336,7 @@ def read_posts(root: Path, inputs: dict[str, bytes], config: SiteConfig, options
     return posts, min(due, default=None)
 
 
-def claim_problems(pages: list, permalink_lines: dict[str, int | None]) -> list[Problem]:
+def claim_problems(pages: list, permalink_lines: dict[str, int | None], path_of: Callable[[Any], str]) -> list[Problem]:
     """Every page's output path checked where the author can fix it (at a post's `permalink:`
     line): a path that would leave the output folder or is not normalized, and every path two
     pages claim. The output tree checks again whatever reaches it (output.path_problem)."""
@@ -340,7 +344,7 @@ def claim_problems(pages: list, permalink_lines: dict[str, int | None]) -> list[
     found = []
     for page in pages:
         origin = page.source or f"the {page.template} page"
-        rel = output_path(page.url, output_ext(page.template))
+        rel = path_of(page)
         reason = path_problem(rel)
         if reason:
             found.append(error(origin, permalink_lines.get(origin), f"URL {page.url}: its output path {reason}"))

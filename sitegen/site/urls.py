@@ -8,6 +8,7 @@ is percent-encoded), the literal parts are kept, and the result is cleaned as Je
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from datetime import datetime, timezone
 from urllib.parse import quote, unquote
@@ -72,7 +73,10 @@ def _escape(value: str) -> str:
 
 def expand_permalink(pattern: str, post: Post, styles: bool = True) -> str:
     """The URL of `post` by `pattern` (a style name too, unless `styles` is False: in front matter
-    Jekyll reads `permalink: pretty` as the path /pretty)."""
+    Jekyll reads `permalink: pretty` as the path /pretty). A token with no value takes the `/`
+    before it away (no categories: `/:categories/x/` → `/x/`); a relative pattern gets its leading
+    `/`. Whatever else the author wrote (`..`, `//`) stays, for the output check to refuse at the
+    `permalink:` line rather than be guessed at."""
     def fill(m: re.Match) -> str:
         name = m.group(1)
         value = _token(name, post)
@@ -80,13 +84,25 @@ def expand_permalink(pattern: str, post: Post, styles: bool = True) -> str:
             return _escape(_token(name.rstrip("_"), post)) + "_" * (len(name) - len(name.rstrip("_")))
         return m.group(0) if value is None else _escape(value)
 
-    return clean_url(PERMALINK_TOKEN.sub(fill, permalink_pattern(pattern) if styles else pattern))
+    text = permalink_pattern(pattern) if styles else pattern
+    text = re.sub(r"/:([a-z_]+)(?=/|$)", lambda m: "" if _token(m.group(1), post) == "" else m.group(0), text)
+    return clean_url(PERMALINK_TOKEN.sub(fill, text))
 
 
 def clean_url(url: str) -> str:
-    """Jekyll's URL#sanitize_url: one leading slash, `..` and `./` gone, no `//`."""
-    url = ("/" + url).replace("..", "/").replace("./", "")
-    return re.sub(r"/{2,}", "/", url)
+    """One leading `/` (Jekyll reads `my_category/post` as `/my_category/post`)."""
+    return url if url.startswith("/") else "/" + url
+
+
+def post_output_ext(post: Post) -> str:
+    """Jekyll's Renderer#output_ext: the extension of a front matter permalink that has one
+    (`permalink: /feed.xml` writes feed.xml), else .html (`/:title` writes Title.html)."""
+    raw = post.front.permalink
+    if raw and not raw.endswith("/"):
+        ext = posixpath.splitext(raw)[1]
+        if ext and ":" not in ext:
+            return ext
+    return ".html"
 
 
 def url_of(post: Post, config: SiteConfig) -> str:
