@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -165,7 +166,7 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
         urls = {post.path: url_of(post, config) for post in posts}
         groups, group_problems = translation_groups(posts)
         problems += group_problems + missing_translations(groups, config)
-        table = link_table(posts, urls, config.baseurl, inputs)
+        table = lru_cache(maxsize=1)(lambda: link_table(posts, urls, config.baseurl, inputs))   # when Liquid needs it
         liquid = PersistentMemo(root / ".cache" / "liquid.pickle", f"{LIQUID_VERSION}/{cache.versions}", LIQUID)
         LIQUID_USED.clear()
         texts = {post.path: apply_liquid(post, urls[post.path], table, config, problems) for post in posts}
@@ -363,10 +364,10 @@ def missing_translations(groups: dict[str, dict[str, Post]], config: SiteConfig)
             for group in groups.values() for post in group.values() for lang in config.languages if lang not in group]
 
 
-def apply_liquid(post: Post, url: str, table: LinkTable, config: SiteConfig, problems: list[Problem]) -> str:
+def apply_liquid(post: Post, url: str, table: Callable[[], LinkTable], config: SiteConfig, problems: list[Problem]) -> str:
     if "{%" not in post.body and "{{" not in post.body:
         return post.body
-    ctx = liquid_context(post, url, config, table, lambda text: render(text, post.lang).html)
+    ctx = liquid_context(post, url, config, table(), lambda text: render(text, post.lang).html)
     text, liquid_problems = render_liquid(post.body, ctx, post.path, post.body_line)
     problems += liquid_problems
     return text

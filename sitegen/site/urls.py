@@ -14,10 +14,11 @@ from datetime import datetime, timezone
 from urllib.parse import quote, unquote
 
 from ..errors import Problem, error
-from ..sources import PERMALINK_TOKEN, Post, SiteConfig, jekyll_slugify, permalink_pattern, slugify
+from ..sources import Post, SiteConfig, jekyll_slugify, permalink_pattern, slugify
 
 # characters Jekyll's URL.escape_path (Addressable::URI.encode) leaves as they are
 PATH_SAFE = "/!$&'()*+,;=:@-._~"
+SLASH_TOKEN = re.compile(r"(/?):([a-z_]+)")
 POST_FILE = re.compile(r"^\d{2,4}-\d{1,2}-\d{1,2}-(.*)$")
 
 
@@ -78,15 +79,17 @@ def expand_permalink(pattern: str, post: Post, styles: bool = True) -> str:
     `/`. Whatever else the author wrote (`..`, `//`) stays, for the output check to refuse at the
     `permalink:` line rather than be guessed at."""
     def fill(m: re.Match) -> str:
-        name = m.group(1)
+        slash, name = m.group(1), m.group(2)
         value = _token(name, post)
         if value is None and _token(name.rstrip("_"), post) is not None:   # `:month_:day` is :month, _, :day
-            return _escape(_token(name.rstrip("_"), post)) + "_" * (len(name) - len(name.rstrip("_")))
-        return m.group(0) if value is None else _escape(value)
+            return slash + _escape(_token(name.rstrip("_"), post)) + "_" * (len(name) - len(name.rstrip("_")))
+        if value is None:
+            return m.group(0)
+        ends_segment = text[m.end():m.end() + 1] in ("", "/")
+        return "" if value == "" and slash and ends_segment else slash + _escape(value)
 
     text = permalink_pattern(pattern) if styles else pattern
-    text = re.sub(r"/:([a-z_]+)(?=/|$)", lambda m: "" if _token(m.group(1), post) == "" else m.group(0), text)
-    return clean_url(PERMALINK_TOKEN.sub(fill, text))
+    return clean_url(SLASH_TOKEN.sub(fill, text))
 
 
 def clean_url(url: str) -> str:
