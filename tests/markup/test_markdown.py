@@ -14,7 +14,7 @@ NBSP, NNBSP = "\u00a0", "\u202f"
 
 def html(body: str, lang: str = "en", **kw) -> str:
     rendered = render(dedent(body), lang, **kw)
-    assert rendered.math_errors == (), rendered.math_errors
+    assert rendered.errors == (), rendered.errors
     return rendered.html
 
 
@@ -286,18 +286,18 @@ def test_prices_with_spaces_are_not_math():
 
 def test_math_errors_are_located_by_line():
     rendered = render("Intro.\n\nOk $x$.\n\nFaux $\\boxed{x}$.\n\n$$\n\\begin{aligned} a \\\\ b \\end{aligned}\n$$\n", "en")
-    lines = [line for line, _ in rendered.math_errors]
+    lines = [line for line, _ in rendered.errors]
     assert lines == [5, 8]
-    assert "\\boxed" in rendered.math_errors[0][1]
-    assert "aligned" in rendered.math_errors[1][1]
+    assert "\\boxed" in rendered.errors[0][1]
+    assert "aligned" in rendered.errors[1][1]
 
 
 def test_math_error_line_skips_same_text_in_code():
     rendered = render("Le code `\\boxed{x}` est refusé.\n\nDonc $\\boxed{x}$ aussi.\n", "en")
-    assert [line for line, _ in rendered.math_errors] == [3]
+    assert [line for line, _ in rendered.errors] == [3]
 
 
 def test_math_error_leaves_source_in_place():
     rendered = render("Faux $\\foo{x}$.\n", "en")
-    assert rendered.math_errors and "\\foo" in rendered.math_errors[0][1]
+    assert rendered.errors and "\\foo" in rendered.errors[0][1]
     assert parse(rendered.html).find("math") is None

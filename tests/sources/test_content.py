@@ -403,8 +403,8 @@ def empty_memo(monkeypatch):
 def test_front_matter_is_parsed_once_per_text(empty_memo, monkeypatch):
     sources = [Source(f"content/posts/fr/2021-04-0{i}-x.md", "post", "fr", "---\ntitle: T\n---\nB\n") for i in (1, 2)]
     calls = []
-    real = content.yaml.load
-    monkeypatch.setattr(content.yaml, "load", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = content.load_yaml
+    monkeypatch.setattr(content, "load_yaml", lambda *a, **k: calls.append(a) or real(*a, **k))
     assert [parse_source(s)[0].front.title for s in sources] == ["T", "T"]
     assert len(calls) == 1 and content.FRONT_MATTER == {"title: T\n": {"title": "T"}}
 
