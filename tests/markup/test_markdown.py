@@ -301,3 +301,29 @@ def test_math_error_leaves_source_in_place():
     rendered = render("Faux $\\foo{x}$.\n", "en")
     assert rendered.errors and "\\foo" in rendered.errors[0][1]
     assert parse(rendered.html).find("math") is None
+
+
+# --- nesting too deep for Python-Markdown's recursion: a located error, never RecursionError -------
+
+@pytest.mark.parametrize("body, line", [
+    ("Intro.\n\n" + "- " * 10000 + "x\n", 3),
+    ("Intro.\n\n" + "".join("    " * i + "- a\n" for i in range(300)), 302),
+    ("Intro.\n\n" + "1. " * 5000 + "x\n", 3),
+    ("!!! note\n" + "".join("    " * i + "!!! note\n" for i in range(1, 400)), 400),
+])
+def test_too_deep_is_an_error_at_the_deepest_line(body, line):
+    rendered = render(body, "en")
+    [(where, message)] = [e for e in rendered.errors if "nested too deeply" in e[1]]
+    assert where == line and "flatten" in message
+
+
+def test_the_renderer_works_after_a_too_deep_body():
+    render("- " * 10000 + "x", "en")
+    assert html("- a\n    - b\n").count("<ul>") == 2
+
+
+@pytest.mark.parametrize("body", [">" * 1000 + " x\n", "> " * 1000 + "x\n"])
+def test_a_thousand_nested_quotes_render(body):
+    """Python-Markdown stops nesting quotes by itself (at ~300 levels): a result, not an error."""
+    doc = tree(body)
+    assert len(doc.find_all("blockquote")) > 100 and "".join(e.text for e in doc.iter()).strip().endswith("x")
