@@ -148,7 +148,7 @@ def _flatten_toc(tokens: list[dict]) -> list[TocEntry]:
 
 
 def _excerpt(html: str, separator: str) -> str:
-    if separator in html:
+    if separator and separator in html:
         return html.split(separator, 1)[0].strip()
     m = re.search(r"<p>.*?</p>", html, re.S)
     return m.group(0) if m else ""
@@ -193,7 +193,8 @@ def render(body: str, lang: str, blocks: tuple[str, ...] = (), excerpt_separator
         text = french(text)
         toc = tuple(TocEntry(e.level, e.id, french(e.title)) for e in toc)
     words = count_words(text)
-    text = PLACEHOLDER_P.sub(lambda m: blocks[int(m.group(1))], text)
+    # an author may type a placeholder's text: one naming no block stays text
+    text = PLACEHOLDER_P.sub(lambda m: blocks[int(m.group(1))] if int(m.group(1)) < len(blocks) else m.group(0), text)
     errors = tuple((_line_of(body, latex), f"math `{latex}`: {message}") for latex, message in failures)
     return Rendered(text, toc, _excerpt(text, excerpt_separator), words, errors, images_without_alt(text))
 

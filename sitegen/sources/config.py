@@ -78,8 +78,8 @@ HEADING_IDS = ("readable", "kramdown")
 EXECUTION_KEYS = {"timeout": (int, float), "jobs": (int,), "tolerance": (dict,), "output_limit": (int,)}
 
 
-def _key_line(text: str, key: str) -> int | None:
-    m = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*:", text, re.M)
+def _key_line(text: str, key: Any) -> int | None:
+    m = re.search(rf"^[ \t]*{re.escape(str(key))}[ \t]*:", text, re.M)   # a key may be a number or a date
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 

@@ -327,3 +327,12 @@ def test_a_thousand_nested_quotes_render(body):
     """Python-Markdown stops nesting quotes by itself (at ~300 levels): a result, not an error."""
     doc = tree(body)
     assert len(doc.find_all("blockquote")) > 100 and "".join(e.text for e in doc.iter()).strip().endswith("x")
+
+
+def test_a_placeholder_typed_by_the_author_naming_no_block_stays_text():
+    doc = tree("SITEGENBLOCK7X\n", blocks=("<div>block</div>",))
+    assert doc.find("p").text == "SITEGENBLOCK7X" and doc.find("div") is None
+
+
+def test_an_empty_excerpt_separator_means_the_first_paragraph():
+    assert render("One.\n\nTwo.\n", "en", excerpt_separator="").excerpt == "<p>One.</p>"
