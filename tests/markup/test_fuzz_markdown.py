@@ -1,8 +1,8 @@
 """Fuzz: generated Markdown through Liquid and the Markdown render never raises.
 
 Bodies are built from what the renderer supports — lists, quotes, fences, tables, math,
-emphasis, links, images, raw HTML, admonitions, footnotes, definition lists, attribute lists,
-Liquid tags, placeholders of executed blocks — nested, broken and combined at random, sometimes
+emphasis, links, images, raw HTML, admonitions, footnotes, definition lists, kramdown's attribute
+lists, extensions and typography, Liquid tags, placeholders of executed blocks — nested, broken and combined at random, sometimes
 nested hundreds of levels deep. The outcome is always a rendered body (its errors located at a
 line of the body) or Liquid problems located in the file, never an exception. Derandomized for
 CI; SITEGEN_FUZZ=explore runs many more examples, at random.
@@ -45,7 +45,11 @@ INLINE = st.one_of(
                      "{{ site.url }}", "{{ site.baseurl }}", "{{ page.title }}", "{%", "%}", "{{", "}}",
                      "{% post_url 2021-04-05-x %}", "{% post_url nope %}", "{% include x %}", "{% raw %}{{ x }}{% endraw %}",
                      "{% comment %}x{% endcomment %}", "{% endraw %}", "SITEGENBLOCK0X", "SITEGENBLOCK7X", "[TOC]",
-                     "  ", "\t", "\\", "\u2028", "\ufeff", "\u0301"]),
+                     "  ", "\t", "\\", "\u2028", "\ufeff", "\u0301",
+                     # kramdown: span IALs, extensions, typography
+                     "{: .red}", "{: #x .y style=\"a: b\"}", "{:x}", "{::comment}x{:/comment}", "{::nomarkdown}<b>{:/}",
+                     "{::options parse_block_html=\"true\" /}", "{:/comment}", "--", "---", "...", "<<", ">>",
+                     "\"quoted\"", "'single'", "l'apostrophe", "\\"]),
 )
 LINE = st.lists(INLINE, max_size=6).map("".join)
 
@@ -61,7 +65,7 @@ def blocks(draw, depth: int = 0) -> list[str]:
     for _ in range(draw(st.integers(1, 4 if depth < 3 else 1))):
         kind = draw(st.sampled_from(["para"] * 4 + ["heading", "list", "ordered", "tasks", "quote", "fence", "table",
                                      "display", "admonition", "deflist", "html", "footnote", "abbr", "hr", "liquid",
-                                     "placeholder", "deep"]))
+                                     "placeholder", "deep", "kramdown"]))
         if depth >= 3 and kind in ("list", "ordered", "tasks", "quote", "admonition", "html", "footnote"):
             kind = "para"
         if kind == "para":
@@ -108,6 +112,14 @@ def blocks(draw, depth: int = 0) -> list[str]:
             lines += draw(st.sampled_from([["{% highlight python linenos %}", "x = 1", "{% endhighlight %}"],
                                            ["{% raw %}", "{{ x }}", "{% endraw %}"], ["{% comment %}", "x", "{% endcomment %}"],
                                            ["{% highlight %}", "{% endhighlight %}"], ["{% raw %}"]]))
+        elif kind == "kramdown":           # block IALs, ALDs, the kramdown TOC, extensions, tight blocks
+            lines += draw(st.sampled_from([
+                ["{: .center}"], ["{:name: .class #id}"], ["{: style=\"width: 100%;\"}"], ["{:"],
+                ["* TOC", "{:toc}"], ["1. TOC", "{:toc}"], ["{::comment}", "x", "{:/comment}"], ["{::comment}"],
+                ["{::nomarkdown}", "<div>raw", "{:/nomarkdown}"], ["{::options auto_ids=\"false\" /}"],
+                ["para", "- tight list"], ["para", "```", "code", "```"], ["para", "# heading"], ["para", "> quote"],
+                ["line\\", "break"], ["| no | header |", "| a | b |"], ["## Titre {#id}", "{: .no_toc}"],
+            ]))
         elif kind == "placeholder":        # where an executed block goes, or an author typing one
             lines.append(PLACEHOLDER.format(draw(st.sampled_from([0, 1, 7, 10**30]))))
         else:   # deeper than anyone writes: Python-Markdown recurses per level (600 is past its limit)
@@ -121,15 +133,16 @@ def blocks(draw, depth: int = 0) -> list[str]:
 
 
 @FUZZ
-@given(blocks(), st.sampled_from(["fr", "en"]), st.sampled_from(["<!--more-->", "<!--cut-->", ""]), st.integers(0, 2))
-def test_markdown_gives_a_body_or_located_problems(lines, lang, separator, executed):
+@given(blocks(), st.sampled_from(["fr", "en"]), st.sampled_from(["<!--more-->", "<!--cut-->", ""]), st.integers(0, 2),
+       st.sampled_from(["readable", "kramdown"]))
+def test_markdown_gives_a_body_or_located_problems(lines, lang, separator, executed, heading_ids):
     body = "\n".join(lines) + "\n"
     text, problems = render_liquid(body, CONTEXT, PATH, FIRST_LINE)
     last = FIRST_LINE + body.count("\n")
     for problem in problems:
         assert isinstance(problem, Problem) and problem.path == PATH and FIRST_LINE <= problem.line <= last, problem
     assert text.count("\n") == body.count("\n") or "{% highlight" in body   # later stages still point at the source
-    rendered = render(text, lang, ("<div class=block>executed</div>",) * executed, separator)
+    rendered = render(text, lang, ("<div class=block>executed</div>",) * executed, separator, heading_ids)
     assert isinstance(rendered, Rendered) and isinstance(rendered.html, str)
     for line, message in rendered.errors:
         assert 1 <= line <= text.count("\n") + 1 and message, (line, message)
