@@ -318,7 +318,24 @@ def test_too_deep_is_an_error_at_the_deepest_line(body, line):
 
 
 def test_the_renderer_works_after_a_too_deep_body():
-    render("- " * 10000 + "x", "en")
+    """The Markdown instance a RecursionError left half-way is not reused (it once gave the document's
+    root element a class from the next body, and Markdown then failed)."""
+    sample = dedent("""\
+        !!! note
+            - item
+            - ```python linenums="1"
+              x = 1
+              ```
+        {: .note}
+
+        | a | b |
+        |---|---|
+        | 1 | 2 |
+        """)
+    before = render(sample, "fr")
+    for deep in ("- " * 10000 + "x", "".join("    " * i + "- a\n" for i in range(300))):
+        assert render(deep, "fr").errors
+        assert render(sample, "fr") == before
     assert html("- a\n    - b\n").count("<ul>") == 2
 
 
