@@ -35,15 +35,16 @@ def read_inputs(root: Path, names: tuple[str, ...] = INPUT_FOLDERS) -> dict[str,
     for name in names:
         path = os.path.join(project, name)
         if os.path.lexists(path):
-            _visit(project, name, path, os.path.isdir(path), files, problems, (project,))
+            _visit(project, name, path, os.path.isdir(path), os.path.isfile(path), files, problems, (project,))
     if problems:
         raise SiteError(problems)
     return dict(sorted(files.items()))
 
 
-def _visit(project: str, rel: str, path: str, is_dir: bool, files: dict[str, bytes], problems: list[Problem],
-           ancestors: tuple[str, ...], is_link: bool | None = None) -> None:
-    """Read the file or folder at `path` (shown as `rel`) into `files`, following links that stay inside."""
+def _visit(project: str, rel: str, path: str, is_dir: bool, is_file: bool, files: dict[str, bytes],
+           problems: list[Problem], ancestors: tuple[str, ...], is_link: bool | None = None) -> None:
+    """Read the file or folder at `path` (shown as `rel`) into `files`, following links that stay
+    inside. `is_dir`, `is_file`: what `path` is, through a link (a directory entry knows, free)."""
     real = None
     if os.path.islink(path) if is_link is None else is_link:
         real = os.path.realpath(path)
@@ -54,7 +55,7 @@ def _visit(project: str, rel: str, path: str, is_dir: bool, files: dict[str, byt
                                              f"inside {project} (copy the file in, or link to one inside the project)"))
             return
     if not is_dir:
-        data = _read_regular(rel, path, problems)
+        data = _read_regular(rel, path, is_file, problems)
         if data is not None:
             files[rel] = data
         return
@@ -63,33 +64,34 @@ def _visit(project: str, rel: str, path: str, is_dir: bool, files: dict[str, byt
         problems.append(error(rel, None, f"symbolic link → {real}, a folder that holds it (a loop)"))
         return
     try:
-        entries = sorted(os.scandir(path), key=lambda e: e.name)
+        entries = list(os.scandir(path))
     except FileNotFoundError:
         return                                         # vanished since its parent was listed
     except OSError as exc:
         problems.append(error(rel, None, f"cannot be read: {exc.strerror or exc}"))
         return
+    ancestors += (real,)
     for entry in entries:
         is_dir = entry.is_dir()                        # through a link too
         if not (is_dir and entry.name in SKIPPED_FOLDERS):
-            _visit(project, f"{rel}/{entry.name}", entry.path, is_dir, files, problems, ancestors + (real,),
-                   entry.is_symlink())
+            _visit(project, f"{rel}/{entry.name}", entry.path, is_dir, not is_dir and entry.is_file(), files,
+                   problems, ancestors, entry.is_symlink())
 
 
-def _read_regular(rel: str, path: str, problems: list[Problem]) -> bytes | None:
-    # O_NONBLOCK: opening a FIFO must not wait for a writer (it is reported, never read)
+def _read_regular(rel: str, path: str, is_file: bool, problems: list[Problem]) -> bytes | None:
+    """The bytes of a regular file; a FIFO, socket or device is reported, never opened (a FIFO
+    would wait for a writer)."""
     try:
-        with open(path, "rb", opener=lambda p, flags: os.open(p, flags | os.O_NONBLOCK)) as handle:
-            mode = os.fstat(handle.fileno()).st_mode
-            if stat.S_ISREG(mode):
+        if is_file:
+            with open(path, "rb") as handle:
                 return handle.read()
+        kind = KINDS.get(stat.S_IFMT(os.stat(path).st_mode), "not a regular file")
     except FileNotFoundError:
         return None                                    # vanished since the folder was listed
     except OSError as exc:
         problems.append(error(rel, None, f"cannot be read: {exc.strerror or exc}"))
         return None
-    problems.append(error(rel, None, f"is {KINDS.get(stat.S_IFMT(mode), 'not a regular file')}, "
-                                     "not a regular file: inputs must be regular files"))
+    problems.append(error(rel, None, f"is {kind}, not a regular file: inputs must be regular files"))
     return None
 
 
