@@ -56,7 +56,9 @@ from .sources import (
     LIQUID_VERSION,
     LinkTable,
     Post,
+    YAML_VERSION,
     SiteConfig,
+    decode_text,
     discover,
     is_visible,
     link_table,
@@ -174,7 +176,7 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
             liquid.save(keep=LIQUID_USED.__contains__)   # the file stays the size of the site
 
     with stage("blocks") as problems:
-        samples = read_samples(root)
+        samples = read_samples(inputs, problems)
         parsed: dict[str, PostBlocks] = {}
         for post in posts:
             text, blocks, block_problems = parse_blocks(texts[post.path], post.path, post.body_line, samples)
@@ -248,7 +250,7 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
             dates.save()
 
         with stage("assets") as problems:
-            add_static(root / "static", tree, problems)
+            add_static(inputs, tree, problems)
             problems += [p for p in [tree.add("assets/pygments.css", pygments_css(), "the Pygments styles")] if p]
 
         stage.stop_on_errors()
@@ -320,9 +322,7 @@ def read_posts(root: Path, inputs: dict[str, bytes], config: SiteConfig, options
     """Visible posts, and when the next future-dated one comes due (the build's output changes then)."""
     sources, found = discover(root, config.languages, inputs)
     problems += found
-    import yaml
-
-    memo = PersistentMemo(root / ".cache" / "front-matter.pickle", f"1/{yaml.__version__}", FRONT_MATTER)
+    memo = PersistentMemo(root / ".cache" / "front-matter.pickle", YAML_VERSION, FRONT_MATTER)
     posts, due = [], []
     for source in sources:
         post, post_problems = parse_remembered(source)
@@ -373,12 +373,18 @@ def apply_liquid(post: Post, url: str, table: Callable[[], LinkTable], config: S
     return text
 
 
-def read_samples(root: Path) -> dict[str, str]:
-    folder = root / "code_samples"
-    if not folder.is_dir():
-        return {}
-    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
-            for p in sorted(folder.rglob("*.py")) if "expected" not in p.relative_to(folder).parts}
+def read_samples(inputs: dict[str, bytes], problems: list[Problem]) -> dict[str, str]:
+    """The text of every Python sample, by path under code_samples/ (the recorded outputs aside)."""
+    samples = {}
+    for rel, data in inputs.items():
+        name = rel.removeprefix("code_samples/")
+        if name != rel and name.endswith(".py") and "expected" not in name.split("/"):
+            text, problem = decode_text(rel, data)
+            if problem is not None:
+                problems.append(problem)
+            else:
+                samples[name] = text
+    return samples
 
 
 def file_digest(path: Path) -> str | None:
@@ -395,12 +401,11 @@ def write_expected(execution: ExecutionReport) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def add_static(folder: Path, tree: OutputTree, problems: list[Problem]) -> None:
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts):
-            rel = path.relative_to(folder).as_posix()
-            claim = tree.add(rel, path.read_bytes(), f"static/{rel}")
+def add_static(inputs: dict[str, bytes], tree: OutputTree, problems: list[Problem]) -> None:
+    """static/ as read with the other inputs (so checked like them), hidden files aside."""
+    for source, data in inputs.items():
+        rel = source.removeprefix("static/")
+        if rel != source and not any(part.startswith(".") for part in rel.split("/")):
+            claim = tree.add(rel, data, source)
             if claim:
                 problems.append(claim)

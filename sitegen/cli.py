@@ -44,7 +44,10 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="build, serve on localhost and rebuild on change")
     site_options(serve)
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--public", action="store_true",
+                       help="allow a --host other machines can reach (they see drafts and the live-reload channel)")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
 

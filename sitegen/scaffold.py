@@ -16,6 +16,7 @@ from .errors import SiteError, error
 from .sources import discover, load_config, parse_source, slugify
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SLUG_MAX = 60   # characters of the slug in the file name (and URL); the title itself is kept whole
 BODY = {
     "fr": "Le premier paragraphe sert d'extrait dans les listes.\n\n<!--more-->\n\nLa suite du billet.\n",
     "en": "The first paragraph is the excerpt shown in lists.\n\n<!--more-->\n\nThe rest of the post.\n",
@@ -40,6 +41,14 @@ def parse_day(day: str | None, now: datetime, local: bool = True) -> datetime:
         raise SiteError(error("--date", None, f"expected a date YYYY-MM-DD, got {day!r} ({exc})")) from None
     when = datetime.combine(chosen, now.time())
     return when.astimezone() if local else when.replace(tzinfo=now.tzinfo)
+
+
+def short_slug(slug: str, limit: int = SLUG_MAX) -> str:
+    """The slug cut at a word boundary to at most `limit` characters (a whole first word cut if it is longer)."""
+    if len(slug) <= limit:
+        return slug
+    cut = slug[:limit + 1].rsplit("-", 1)[0]
+    return cut if cut and len(cut) <= limit else slug[:limit].rstrip("-")
 
 
 def used_keys(root: Path, languages: tuple[str, ...]) -> set[str]:
@@ -80,13 +89,17 @@ def new_post(root: Path, title: str, lang: str | None = None, translation: str |
         if not isinstance(post_title, str) or not post_title.strip():
             raise SiteError(error(where, None, "the title is empty: give the post a title, e.g. new \"Mon billet\""))
         post_title = " ".join(post_title.split())
-        slug = slugify(post_title)
+        slug = short_slug(slugify(post_title))
         if not slug:
             raise SiteError(error(where, None, f"the title {post_title!r} has no letter or digit to make a file name from"))
         planned.append((post_lang, post_title, Path(root) / where / f"{prefix}-{slug}.md", slug))
 
     for _lang, _title, path, _slug in planned:
-        if path.exists():
+        try:
+            exists = path.exists()
+        except OSError as exc:
+            raise _cannot(exc, root) from None
+        if exists:
             raise SiteError(error(path.relative_to(root).as_posix(), None,
                                   "already exists: not overwritten (choose another title or --date)"))
 
@@ -104,13 +117,27 @@ def new_post(root: Path, title: str, lang: str | None = None, translation: str |
             values = {"title": post_title, "date": stamp, "lang": post_lang, "translation_key": key,
                       "categories": [str(c) for c in categories], "draft": True}
             text = front_matter(values) + BODY.get(post_lang, BODY["en"])
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "x", encoding="utf-8") as handle:    # "x": never overwrite, even in a race
-                handle.write(text)
-            written.append(path)
-    except FileExistsError as exc:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise _cannot(exc, root, "cannot create this folder") from None
+            try:
+                with open(path, "x", encoding="utf-8") as handle:    # "x": never overwrite, even in a race
+                    written.append(path)                             # ours from now on: removed on failure
+                    handle.write(text)
+            except FileExistsError:
+                raise SiteError(error(path.relative_to(root).as_posix(), None, "already exists: not overwritten")) from None
+            except OSError as exc:
+                raise _cannot(exc, root, "cannot write the post") from None
+    except BaseException:   # a refusal, or Ctrl-C: no half-written post stays behind
         for path in written:
             path.unlink(missing_ok=True)
-        raise SiteError(error(Path(exc.filename).relative_to(root).as_posix(), None,
-                              "already exists: not overwritten")) from None
+        raise
     return written
+
+
+def _cannot(exc: OSError, root: Path, what: str = "cannot be read") -> SiteError:
+    """A file system refusal (a name too long, permissions, a full disk) as a located error."""
+    where = Path(exc.filename or root)
+    where_text = where.relative_to(root).as_posix() if where.is_relative_to(root) else where.as_posix()
+    return SiteError(error(where_text, None, f"{what}: {exc.strerror or exc}"))

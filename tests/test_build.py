@@ -235,6 +235,11 @@ INVALID_MESSAGES = [
     ("content/posts/fr/2021-01-07-liens.md", 8, "unbalanced braces"),
     ("content/posts/fr/2021-01-07-liens.md", 8, "unknown LaTeX command `\\foo`"),
     ("content/posts/fr/2021-01-08-pas-fermee.md", 1, "never closed"),
+    ("content/posts/fr/2021-01-10-date-impossible.md", 3, "invalid date 2021-02-30 (day is out of range for month)"),
+    ("content/posts/fr/2021-01-11-cle-double.md", 4, "duplicate key `title` (first at line 2"),
+    ("content/posts/fr/2021-01-12-.md", None, "this name has a date but no slug"),
+    ("content/posts/fr/2021-01-13-imbrication.md", 6, "Markdown nested too deeply"),
+    ("content/posts/fr/2021-01-14-maj-impossible.md", 3, "invalid date 2021-04-05 25:00:00 (hour must be in 0..23)"),
 ]
 
 

@@ -157,3 +157,38 @@ def test_cli_prints_paths_and_fails_cleanly(site):
     again = subprocess.run(run + ["Depuis la ligne de commande"], capture_output=True, text=True, timeout=60)
     assert again.returncode == 1
     assert "already exists" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_long_title_keeps_the_title_and_cuts_the_slug_at_a_word(site):
+    title = " ".join(["normalisation"] * 40)                 # 559 characters: a file name too long for any disk
+    [path] = new_post(site, title, now=NOW)
+    slug = path.name.removeprefix("2026-11-27-").removesuffix(".md")
+    assert slug == "-".join(["normalisation"] * 4)          # 55 characters, cut between two words
+    post = read_post(site, path)
+    assert post.front.title == title and post.slug == slug
+
+
+def test_long_word_is_cut_too(site):
+    [path] = new_post(site, "x" * 500, now=NOW)
+    assert path.name == "2026-11-27-" + "x" * 60 + ".md"
+
+
+def test_file_system_refusal_is_a_clean_error(site):
+    folder = site / "content/posts/en"
+    for child in folder.iterdir():
+        child.unlink()
+    folder.rmdir()
+    folder.write_text("not a folder", encoding="utf-8")      # where `new` must create its folder
+    with pytest.raises(SiteError) as caught:
+        new_post(site, "Tout neuf", translation="Brand new", now=NOW)
+    [problem] = caught.value.problems
+    assert problem.path == "content/posts/en" and "cannot create this folder" in problem.message
+    assert not (site / "content/posts/fr/2026-11-27-tout-neuf.md").exists()   # the first one is taken back
+
+
+def test_cli_long_title_no_traceback(site):
+    run = [sys.executable, str(REPO / "site.py"), "--root", str(site), "new", "Titre " * 100]
+    done = subprocess.run(run, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    [printed] = done.stdout.split()
+    assert len(Path(printed).name) <= len("2026-11-27-") + 60 + len(".md")

@@ -21,6 +21,10 @@ from .typography import french
 PLACEHOLDER = "SITEGENBLOCK{}X"
 PLACEHOLDER_P = re.compile(r"<p>SITEGENBLOCK(\d+)X</p>")
 WORD = re.compile(r"\w+(?:['’-]\w+)*")
+# what opens a nested block at the start of a line: list markers, quote markers, indentation
+NESTING = re.compile(r"(?:[ \t]*(?:[-*+>]|\d{1,9}[.)])(?=[ \t>]|$))+[ \t]*|[ \t]+")
+TOO_DEEP = ("Markdown nested too deeply to render (lists, quotes or indented blocks hundreds of levels "
+            "deep; this is the deepest line): flatten it")
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ class Rendered:
     toc: tuple[TocEntry, ...]
     excerpt: str
     words: int
-    math_errors: tuple[tuple[int, str], ...] = ()   # (line in body, message)
+    errors: tuple[tuple[int, str], ...] = ()        # (line in body, message): math, nesting
     images_without_alt: tuple[str, ...] = ()         # their src
 
     @property
@@ -178,16 +182,34 @@ def render(body: str, lang: str, blocks: tuple[str, ...] = (), excerpt_separator
     md = _markdown()
     md.reset()
     md.lang, md.heading_ids = lang, heading_ids
-    text = md.convert(body)
+    try:
+        text = md.convert(body)
+    except RecursionError:
+        # Python-Markdown parses and serializes nested blocks recursively; the instance may hold
+        # half a parse, so the next render gets a new one
+        _markdown.cache_clear()
+        return Rendered("", (), "", 0, ((_deepest_line(body), TOO_DEEP),))
     toc = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
     text, failures = render_math(text)
     if lang == "fr":
         text = french(text)
         toc = tuple(TocEntry(e.level, e.id, french(e.title)) for e in toc)
     words = count_words(text)
-    text = PLACEHOLDER_P.sub(lambda m: blocks[int(m.group(1))], text)
+    # an author may type a placeholder's text: one naming no block stays text
+    text = PLACEHOLDER_P.sub(lambda m: blocks[int(m.group(1))] if int(m.group(1)) < len(blocks) else m.group(0), text)
     errors = tuple((_line_of(body, latex), f"math `{latex}`: {message}") for latex, message in failures)
     return Rendered(text, toc, _excerpt(text, excerpt_separator), words, errors, images_without_alt(text))
+
+
+def _deepest_line(body: str) -> int:
+    """The first line whose nesting prefix is the widest: where a too-deep structure shows itself."""
+    widest, where = -1, 1
+    for number, line in enumerate(body.split("\n"), 1):
+        m = NESTING.match(line)
+        width = len(m.group(0).expandtabs(4)) if m else 0
+        if width > widest:
+            widest, where = width, number
+    return where
 
 
 def images_without_alt(html_text: str) -> tuple[str, ...]:

@@ -78,7 +78,7 @@ def render_many(requests: list[RenderRequest], jobs: int) -> list[tuple[Rendered
 
 def post_problems(post: Post, rendered: Rendered) -> list[Problem]:
     """Math errors at their line, and images without alt text."""
-    found = [error(post.path, post.body_line + line - 1, message) for line, message in rendered.math_errors]
+    found = [error(post.path, post.body_line + line - 1, message) for line, message in rendered.errors]
     for src in rendered.images_without_alt:
         name = src or "an image"
         at = post.body.find(name)
@@ -98,6 +98,6 @@ def decode(summary: str) -> Rendered | None:
     try:
         data = json.loads(summary)
         return Rendered("", tuple(TocEntry(*e) for e in data["toc"]), data["excerpt"], data["words"],
-                        tuple(tuple(e) for e in data["math_errors"]), tuple(data["images_without_alt"]))
+                        tuple(tuple(e) for e in data["errors"]), tuple(data["images_without_alt"]))
     except (ValueError, KeyError, TypeError):
         return None   # corrupt: render again

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from ..errors import Problem, SiteError, error
 from ..site import BODIES_READ, DATES, Page, format_date
-from ..sources import SiteConfig, Strings
+from ..sources import SiteConfig, Strings, decode_text
 from .parallel import pool_map
 
 T_CALL = re.compile(r"""\bt\(\s*["']([\w.-]+)["']""")
@@ -63,7 +63,7 @@ class Renderer:
         cache_dir = templates_dir.parent / ".cache" / "jinja"
         cache_dir.mkdir(parents=True, exist_ok=True)
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            loader=jinja2.FileSystemLoader(str(templates_dir), encoding="utf-8-sig"),   # a leading BOM dropped
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -97,15 +97,20 @@ class Renderer:
                 self.env.get_template(name)
             except jinja2.TemplateSyntaxError as exc:
                 problems.append(error(f"templates/{exc.name or name}", exc.lineno, f"template syntax error: {exc.message}"))
+            except UnicodeDecodeError:
+                pass   # reported below, with the other templates
         for path in sorted(self.templates_dir.rglob("*")):
             if not path.is_file():
                 continue
-            text = path.read_text(encoding="utf-8")
+            rel = path.relative_to(self.templates_dir.parent).as_posix()
+            text, problem = decode_text(rel, path.read_bytes())
+            if problem is not None:
+                problems.append(problem)
+                continue
             for m in T_CALL.finditer(text):
                 for lang, table in self.strings.items():
                     if m.group(1) not in table.table:
-                        problems.append(error(path.relative_to(self.templates_dir.parent).as_posix(),
-                                              text.count("\n", 0, m.start()) + 1,
+                        problems.append(error(rel, text.count("\n", 0, m.start()) + 1,
                                               f"UI string `{m.group(1)}` is not defined in i18n/{lang}.yaml"))
         return problems
 

@@ -5,7 +5,8 @@ Pieces, from pure to wired:
 - `LiveState`: the one object threads share. It holds an immutable `Snapshot` (the last good files,
   the site version, the current problems) that a rebuild replaces in one assignment, so a request
   sees either the old site or the new one, never a mix; and the live-reload events.
-- `Handler`/`bind()`: a small ThreadingHTTPServer; `/__sitegen/events` is the SSE channel.
+- `Handler`/`bind()`: a small ThreadingHTTPServer on loopback (another address needs `--public`,
+  hosts.py); `/__sitegen/events` is the SSE channel.
 - `DevServer`: watcher → debouncer → `rebuild()` → publish. It receives a `rebuild` callable and
   knows nothing of the pipeline; `serve(args)` plugs `build()` in.
 
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from ..errors import Problem, SiteError, error
+from .hosts import check_host, family_of
 from .routes import PREFIX, Response, resolve, text_response
 from .watch import ChangeKind, Debouncer, Watcher
 
@@ -219,7 +221,7 @@ class DevHTTPServer(ThreadingHTTPServer):
     block_on_close = False           # stop() hangs up on every client itself (see close_connections)
 
     def __init__(self, address: tuple[str, int], state: LiveState):
-        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        self.address_family = family_of(address[0])
         self.state, self.stopping = state, False
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
@@ -251,10 +253,14 @@ class DevHTTPServer(ThreadingHTTPServer):
 
 
 def bind(host: str, port: int, state: LiveState, say: Callable[[str], None] = print,
-         attempts: int = 20) -> DevHTTPServer:
-    """Listen on host:port, or on the next free port after it, saying so."""
+         attempts: int = 20, public: bool = False, warn: Callable[[str], None] | None = None) -> DevHTTPServer:
+    """Listen on host:port, or on the next free port after it, saying so. A host other machines can
+    reach needs `public` (see hosts.py), and is then announced through `warn`."""
     if not 0 <= port <= 65535:
         raise SiteError(error("--port", None, f"expected a port number between 0 and 65535, got {port}"))
+    notice = check_host(host, public)
+    if notice:
+        (warn or say)(notice)
     candidates = [0] if port == 0 else range(port, min(port + attempts, 65536))
     for candidate in candidates:
         try:
@@ -279,8 +285,8 @@ class DevServer:
 
     def __init__(self, root: Path, rebuild: Callable[[], Built], host: str = "127.0.0.1", port: int = 8000,
                  say: Callable[[str], None] = print, complain: Callable[[str], None] | None = None,
-                 watch: bool = True, quiet: float = 0.025):
-        self.root, self.build_site, self.host, self.port = root, rebuild, host, port
+                 watch: bool = True, quiet: float = 0.025, public: bool = False):
+        self.root, self.build_site, self.host, self.port, self.public = root, rebuild, host, port, public
         self.say = say
         self.complain = complain or (lambda text: print(text, file=sys.stderr, flush=True))
         self.state = LiveState()
@@ -303,7 +309,7 @@ class DevServer:
 
     def start(self) -> str:
         """Bind (failing fast on a bad port), watch, build once, then serve; → the site's URL."""
-        self.httpd = bind(self.host, self.port, self.state, self.say)
+        self.httpd = bind(self.host, self.port, self.state, self.say, public=self.public, warn=self.complain)
         try:
             if self.watcher:
                 self.watcher.start()                 # before the first build: no edit gets lost
@@ -427,7 +433,7 @@ def serve(args) -> int:
         print(message, flush=True)
 
     builder = SiteBuilder(root, options, progress)
-    server = DevServer(root, builder, args.host, args.port, say=say)
+    server = DevServer(root, builder, args.host, args.port, say=say, public=getattr(args, "public", False))
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _raise_interrupt)     # `kill` stops as cleanly as Ctrl-C
     try:

@@ -1,7 +1,8 @@
 """The sources stage: the project's files in, typed records out.
 
 Takes site.yaml, content/ (posts and pages: Jekyll file names, YAML front matter), i18n/ and the
-Liquid in the text; gives SiteConfig, Post records (Source + front matter + body), the UI Strings
+Liquid in the text; reads every input file once (regular files inside the project; text without
+a BOM, LF line ends); gives SiteConfig, Post records (Source + front matter + body), the UI Strings
 of each language, and Jekyll's Liquid rendered into Markdown text; for `import`, a Jekyll site's
 settings, front matter and URLs as this project reads them.
 """
@@ -15,7 +16,6 @@ from .content import (
     is_visible,
     parse_remembered,
     parse_source,
-    read_inputs,
     slugify,
     split_front_matter,
 )
@@ -43,10 +43,12 @@ from .jekyll_site import (
 )
 from .liquid import LIQUID, LIQUID_USED, LIQUID_VERSION, LinkTable, LiquidContext, link_table, liquid_context, render_liquid
 from .liquid_text import split_fences
+from .inputs import decode_text, read_inputs
 from .strings import Strings, load_strings
+from .yamltext import YAML_VERSION
 
 __all__ = [
-    "FRONT_MATTER", "JekyllSite", "LIQUID", "LIQUID_USED", "LIQUID_VERSION", "LinkTable", "LiquidContext", "MARKDOWN_EXTENSIONS", "PERMALINK_STYLES", "PERMALINK_TOKEN",
+    "FRONT_MATTER", "YAML_VERSION", "decode_text", "JekyllSite", "LIQUID", "LIQUID_USED", "LIQUID_VERSION", "LinkTable", "LiquidContext", "MARKDOWN_EXTENSIONS", "PERMALINK_STYLES", "PERMALINK_TOKEN",
     "PERMALINK_TOKENS", "POST_NAME", "Post", "SiteConfig", "Source", "Strings", "Tolerance", "discover", "is_visible",
     "jekyll_slugify", "link_table", "liquid_context", "load_config", "load_strings", "parse_config",
     "parse_remembered", "parse_source", "permalink_pattern", "read_inputs", "render_liquid", "slugify",

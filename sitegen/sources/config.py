@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import Problem, SiteError, error, warning
 from .jekyll import PERMALINK_STYLES, PERMALINK_TOKENS, unknown_tokens
+from .inputs import read_text
+from .yamltext import YamlFault, load_yaml
 
 
 
@@ -78,8 +78,8 @@ HEADING_IDS = ("readable", "kramdown")
 EXECUTION_KEYS = {"timeout": (int, float), "jobs": (int,), "tolerance": (dict,), "output_limit": (int,)}
 
 
-def _key_line(text: str, key: str) -> int | None:
-    m = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*:", text, re.M)
+def _key_line(text: str, key: Any) -> int | None:
+    m = re.search(rf"^[ \t]*{re.escape(str(key))}[ \t]*:", text, re.M)   # a key may be a number or a date
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
@@ -93,11 +93,9 @@ def parse_config(text: str, root: Path, path: str = "site.yaml") -> tuple[SiteCo
     """Pure: the text of site.yaml → (config or None, problems)."""
     problems: list[Problem] = []
     try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        return None, [error(path, line, f"invalid YAML: {getattr(exc, 'problem', exc)}")]
+        data = load_yaml(text) or {}
+    except YamlFault as fault:
+        return None, [fault.problem(path)]
     if not isinstance(data, dict):
         return None, [error(path, 1, f"expected a mapping of settings, got {type(data).__name__}")]
 
@@ -189,10 +187,12 @@ def _parse_execution(data: dict, text: str, path: str) -> tuple[ExecutionConfig,
 
 def load_config(root: Path) -> tuple[SiteConfig, list[Problem]]:
     """Read `site.yaml` under root; raise SiteError listing every problem."""
-    path = root / "site.yaml"
-    if not path.is_file():
+    text, problem = read_text(root, "site.yaml")
+    if problem is not None:
+        raise SiteError(problem)
+    if text is None:
         raise SiteError(error("site.yaml", None, f"no site.yaml in {root} (is this the project folder?)"))
-    config, problems = parse_config(path.read_text(encoding="utf-8"), root.resolve())
+    config, problems = parse_config(text, root.resolve())
     if config is None:
         raise SiteError(problems)
     return config, problems

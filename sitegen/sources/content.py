@@ -6,7 +6,6 @@ read once per build, and its bytes serve both the build's fingerprint and `disco
 """
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -14,16 +13,16 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from ..errors import Problem, error
+from .inputs import BOM, decode_text, read_inputs
 from .jekyll import MARKDOWN_EXTENSIONS, jekyll_slugify, transliterate, unknown_tokens
+from .yamltext import YamlFault, load_yaml
 
-INPUT_FOLDERS = ("content", "templates", "static", "i18n", "code_samples")
 POST_EXTENSIONS = MARKDOWN_EXTENSIONS
 # Jekyll's rule: YYYY-MM-DD-title.ext (month and day may have one digit).
 POST_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$")
-DATE_ONLY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+DATE_ONLY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-?$")
 KNOWN_KEYS = {
     "layout", "title", "date", "categories", "category", "tags", "tag", "permalink", "published",
     "excerpt", "excerpt_separator", "description", "image", "lang", "translation_key", "draft", "slug",
@@ -105,23 +104,6 @@ def name_slug(text: str) -> str:
     return slugify(text) or jekyll_slugify(text)
 
 
-def read_inputs(root: Path, folders: tuple[str, ...] = INPUT_FOLDERS) -> dict[str, bytes]:
-    """The bytes of every file under the input folders, by path relative to the project."""
-    files = {}
-    for folder in folders:
-        top = os.path.join(root, folder)
-        for dirpath, dirnames, filenames in os.walk(top):
-            dirnames[:] = [d for d in dirnames if d != "__pycache__"]
-            rel = os.path.relpath(dirpath, root).replace(os.sep, "/")
-            for name in filenames:
-                try:
-                    with open(os.path.join(dirpath, name), "rb") as handle:
-                        files[f"{rel}/{name}"] = handle.read()
-                except OSError:
-                    continue   # vanished, or not a regular file
-    return dict(sorted(files.items()))
-
-
 def discover(root: Path, languages: tuple[str, ...], files: dict[str, bytes] | None = None) -> tuple[list[Source], list[Problem]]:
     """Every Markdown file under content/posts/<lang>/ and content/pages/<lang>/ (of `files`, the
     inputs already read, when given)."""
@@ -140,12 +122,11 @@ def discover(root: Path, languages: tuple[str, ...], files: dict[str, bytes] | N
         if lang not in languages:
             problems.append(error(rel, None, f"{folder} live in content/{folder}/<lang>/ with lang one of {list(languages)}"))
             continue
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            problems.append(error(rel, None, f"not valid UTF-8 text ({exc.reason} at byte {exc.start})"))
+        text, problem = decode_text(rel, data)
+        if problem is not None:
+            problems.append(problem)
             continue
-        sources.append(Source(rel, kind, lang, text.replace("\r\n", "\n")))
+        sources.append(Source(rel, kind, lang, text))
     return sources, problems
 
 
@@ -170,6 +151,7 @@ def parse_post_name(stem: str) -> tuple[date, str] | str:
 
 def split_front_matter(text: str) -> tuple[str | None, str, int, int]:
     """→ (yaml text or None, body, line where yaml starts, line where body starts); -1 if unclosed."""
+    text = text.removeprefix(BOM)   # read_inputs drops it too: this is for texts from elsewhere
     if not text.startswith("---"):
         return None, text, 0, 1
     first_nl = text.find("\n")
@@ -213,9 +195,11 @@ def _words(value: Any) -> tuple[str, ...] | None:
 FRONT_MATTER: dict[str, Any] = {}
 
 
-def load_front_matter(text: str) -> Any:
+def load_front_matter(text: str, first_line: int = 2) -> Any:
+    """Parsed YAML of a front matter starting at line `first_line`; raise YamlFault (not remembered).
+    A memo entry is valid whatever the line, as only a fault depends on it."""
     if text not in FRONT_MATTER:
-        FRONT_MATTER[text] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        FRONT_MATTER[text] = load_yaml(text, first_line)
     return FRONT_MATTER[text]
 
 
@@ -239,15 +223,9 @@ def parse_source(source: Source) -> tuple[Post | None, list[Problem]]:
     data: Any = {}
     if yaml_text is not None:
         try:
-            data = load_front_matter(yaml_text) or {}
-        except yaml.YAMLError as exc:
-            # the context mark says where the broken construct starts (an unclosed quote or bracket)
-            mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-            line = yaml_line + mark.line if mark else yaml_line
-            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            context = getattr(exc, "context", None)
-            detail = f"{context}: {problem}" if context and getattr(exc, "context_mark", None) else problem
-            return None, [error(path, line, f"front matter is not valid YAML ({detail})")]
+            data = load_front_matter(yaml_text, yaml_line) or {}
+        except YamlFault as fault:
+            return None, [fault.problem(path, "front matter is not valid YAML ({})", yaml_line)]
         if not isinstance(data, dict):
             return None, [error(path, yaml_line, f"front matter must be a mapping of keys, got {type(data).__name__}")]
 

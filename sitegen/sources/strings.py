@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from ..errors import Problem, error
+from .inputs import read_text
+from .yamltext import YamlFault, load_yaml
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,8 @@ class Strings:
         return text.format(**values) if values else text
 
 
-def parse_strings(texts: dict[str, str], languages: tuple[str, ...]) -> tuple[dict[str, Strings], list[Problem]]:
-    """Pure: {lang: YAML text} → ({lang: Strings}, problems)."""
+def parse_strings(texts: dict[str, str | None], languages: tuple[str, ...]) -> tuple[dict[str, Strings], list[Problem]]:
+    """Pure: {lang: YAML text, or None when it could not be read (already reported)} → ({lang: Strings}, problems)."""
     problems: list[Problem] = []
     tables: dict[str, dict[str, str]] = {}
     for lang in languages:
@@ -32,11 +32,12 @@ def parse_strings(texts: dict[str, str], languages: tuple[str, ...]) -> tuple[di
         if lang not in texts:
             problems.append(error(path, None, f"missing UI strings file for language `{lang}`"))
             continue
+        if texts[lang] is None:
+            continue
         try:
-            data = yaml.load(texts[lang], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            problems.append(error(path, mark.line + 1 if mark else None, f"invalid YAML: {getattr(exc, 'problem', exc)}"))
+            data = load_yaml(texts[lang]) or {}
+        except YamlFault as fault:
+            problems.append(fault.problem(path))
             continue
         if not isinstance(data, dict) or not all(isinstance(v, (str, int, float)) for v in data.values()):
             problems.append(error(path, 1, "expected a flat mapping of key: text"))
@@ -51,6 +52,12 @@ def parse_strings(texts: dict[str, str], languages: tuple[str, ...]) -> tuple[di
 
 
 def load_strings(root: Path, languages: tuple[str, ...]) -> tuple[dict[str, Strings], list[Problem]]:
-    texts = {lang: (root / "i18n" / f"{lang}.yaml").read_text(encoding="utf-8")
-             for lang in languages if (root / "i18n" / f"{lang}.yaml").is_file()}
-    return parse_strings(texts, languages)
+    texts, problems = {}, []
+    for lang in languages:
+        text, problem = read_text(root, f"i18n/{lang}.yaml")
+        if problem is not None:
+            problems.append(problem)
+        if text is not None or problem is not None:
+            texts[lang] = text
+    strings, found = parse_strings(texts, languages)
+    return strings, problems + found

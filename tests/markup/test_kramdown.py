@@ -15,7 +15,7 @@ NBSP = "\u00a0"
 
 def tree(body: str, lang: str = "en", **kw):
     rendered = render(dedent(body), lang, **kw)
-    assert rendered.math_errors == (), rendered.math_errors
+    assert rendered.errors == (), rendered.errors
     return parse(rendered.html)
 
 

@@ -14,7 +14,7 @@ NBSP, NNBSP = "\u00a0", "\u202f"
 
 def html(body: str, lang: str = "en", **kw) -> str:
     rendered = render(dedent(body), lang, **kw)
-    assert rendered.math_errors == (), rendered.math_errors
+    assert rendered.errors == (), rendered.errors
     return rendered.html
 
 
@@ -286,20 +286,20 @@ def test_prices_with_spaces_are_not_math():
 
 def test_math_errors_are_located_by_line():
     rendered = render("Intro.\n\nOk $x$.\n\nFaux $\\boxed{x}$.\n\n$$\n\\begin{aligned} a \\\\ b \\end{aligned}\n$$\n", "en")
-    lines = [line for line, _ in rendered.math_errors]
+    lines = [line for line, _ in rendered.errors]
     assert lines == [5, 8]
-    assert "\\boxed" in rendered.math_errors[0][1]
-    assert "aligned" in rendered.math_errors[1][1]
+    assert "\\boxed" in rendered.errors[0][1]
+    assert "aligned" in rendered.errors[1][1]
 
 
 def test_math_error_line_skips_same_text_in_code():
     rendered = render("Le code `\\boxed{x}` est refusé.\n\nDonc $\\boxed{x}$ aussi.\n", "en")
-    assert [line for line, _ in rendered.math_errors] == [3]
+    assert [line for line, _ in rendered.errors] == [3]
 
 
 def test_math_error_leaves_source_in_place():
     rendered = render("Faux $\\foo{x}$.\n", "en")
-    assert rendered.math_errors and "\\foo" in rendered.math_errors[0][1]
+    assert rendered.errors and "\\foo" in rendered.errors[0][1]
     assert parse(rendered.html).find("math") is None
 
 
@@ -307,3 +307,55 @@ def test_multi_line_excerpt_separator():
     separator = "<!--\nmore\n-->\n"      # excerpt_separator: | (a YAML block)
     rendered = render("First paragraph.\n\nSecond.\n\n<!--\nmore\n-->\n\nAfter.\n", "en", (), separator)
     assert "Second." in rendered.excerpt and "After." not in rendered.excerpt
+
+
+# --- nesting too deep for Python-Markdown's recursion: a located error, never RecursionError -------
+
+@pytest.mark.parametrize("body, line", [
+    ("Intro.\n\n" + "- " * 10000 + "x\n", 3),
+    ("Intro.\n\n" + "".join("    " * i + "- a\n" for i in range(300)), 302),
+    ("Intro.\n\n" + "1. " * 5000 + "x\n", 3),
+    ("!!! note\n" + "".join("    " * i + "!!! note\n" for i in range(1, 400)), 400),
+])
+def test_too_deep_is_an_error_at_the_deepest_line(body, line):
+    rendered = render(body, "en")
+    [(where, message)] = [e for e in rendered.errors if "nested too deeply" in e[1]]
+    assert where == line and "flatten" in message
+
+
+def test_the_renderer_works_after_a_too_deep_body():
+    """The Markdown instance a RecursionError left half-way is not reused (it once gave the document's
+    root element a class from the next body, and Markdown then failed)."""
+    sample = dedent("""\
+        !!! note
+            - item
+            - ```python linenums="1"
+              x = 1
+              ```
+        {: .note}
+
+        | a | b |
+        |---|---|
+        | 1 | 2 |
+        """)
+    before = render(sample, "fr")
+    for deep in ("- " * 10000 + "x", "".join("    " * i + "- a\n" for i in range(300))):
+        assert render(deep, "fr").errors
+        assert render(sample, "fr") == before
+    assert html("- a\n    - b\n").count("<ul>") == 2
+
+
+@pytest.mark.parametrize("body", [">" * 1000 + " x\n", "> " * 1000 + "x\n"])
+def test_a_thousand_nested_quotes_render(body):
+    """Python-Markdown stops nesting quotes by itself (at ~300 levels): a result, not an error."""
+    doc = tree(body)
+    assert len(doc.find_all("blockquote")) > 100 and "".join(e.text for e in doc.iter()).strip().endswith("x")
+
+
+def test_a_placeholder_typed_by_the_author_naming_no_block_stays_text():
+    doc = tree("SITEGENBLOCK7X\n", blocks=("<div>block</div>",))
+    assert doc.find("p").text == "SITEGENBLOCK7X" and doc.find("div") is None
+
+
+def test_an_empty_excerpt_separator_means_the_first_paragraph():
+    assert render("One.\n\nTwo.\n", "en", excerpt_separator="").excerpt == "<p>One.</p>"

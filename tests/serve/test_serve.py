@@ -426,7 +426,7 @@ def test_bad_port_or_host_is_a_clear_error():
     with pytest.raises(SiteError, match="between 0 and 65535"):
         bind("127.0.0.1", 70000, LiveState())
     with pytest.raises(SiteError, match="cannot listen on 192.0.2.1"):
-        bind("192.0.2.1", 0, LiveState())
+        bind("192.0.2.1", 0, LiveState(), public=True, warn=lambda text: None)   # not an address of this machine
 
 
 def test_stop_ends_every_thread(site):
@@ -445,7 +445,8 @@ def test_stop_ends_every_thread(site):
     idle.close()
 
 
-def start_cli(root: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+def start_cli(root: Path, *extra: str) -> tuple[subprocess.Popen, str, str]:
+    """`site.py serve` running; → (process, its URL, what it printed until then)."""
     process = subprocess.Popen([sys.executable, "-u", str(REPO / "site.py"), "--root", str(root), "serve",
                                 "--port", "0", *extra],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -458,14 +459,14 @@ def start_cli(root: Path, *extra: str) -> tuple[subprocess.Popen, str]:
         lines.append(line)
         if line.startswith("Serving "):
             url = line.split(" on ", 1)[1].split(" ", 1)[0]
-            return process, url
+            return process, url, "".join(lines)
     process.kill()
     raise AssertionError("serve did not start:\n" + "".join(lines))
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_cli_serve_stops_cleanly_on_ctrl_c(site, sig):
-    process, url = start_cli(site)
+    process, url, _ = start_cli(site)
     try:
         with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1].strip("/"))), timeout=10) as s:
             s.sendall(b"GET /fr/ HTTP/1.0\r\n\r\n")
@@ -479,3 +480,23 @@ def test_cli_serve_stops_cleanly_on_ctrl_c(site, sig):
     assert "Stopped." in out and "Traceback" not in out
     assert not (site / "_site").exists()                    # served from memory only
     assert (site / ".cache" / "render.sqlite").stat().st_size > 0   # the Markdown memo persists for the next run
+
+
+def test_cli_refuses_a_public_host(site):
+    done = subprocess.run([sys.executable, str(REPO / "site.py"), "--root", str(site), "serve", "--port", "0",
+                           "--host", "0.0.0.0"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "--host: 0.0.0.0 is reachable from other machines" in done.stderr and "--public" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout and "Serving" not in done.stdout
+
+
+def test_cli_public_warns_then_serves(site):
+    process, url, printed = start_cli(site, "--host", "0.0.0.0", "--public")
+    try:
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert "WARNING: --public: serving on 0.0.0.0" in printed and url.startswith("http://0.0.0.0:")
+    assert process.returncode == 0 and "Traceback" not in printed + out

@@ -25,8 +25,9 @@ def config(extra: str = ""):
 
 def post(name: str, lang: str, yaml: str = "", kind: str = "post"):
     folder = "posts" if kind == "post" else "pages"
+    title = "" if yaml.startswith("title:") else f"title: T {name}\n"   # a key may appear once
     p, problems = parse_source(Source(f"content/{folder}/{lang}/{name}.md", kind, lang,
-                                      f"---\ntitle: T {name}\n{yaml}---\nbody\n"))
+                                      f"---\n{title}{yaml}---\nbody\n"))
     assert p is not None, problems
     return p
 

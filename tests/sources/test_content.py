@@ -89,9 +89,10 @@ def test_post_name_february_30():
     assert isinstance(message, str) and "not a date" in message
 
 
-def test_post_name_without_slug():
-    message = parse_post_name("2021-04-05")
-    assert isinstance(message, str) and RULE in message and "no slug" in message
+@pytest.mark.parametrize("stem", ["2021-04-05", "2021-04-05-", "2021-4-5-"])
+def test_post_name_without_slug(stem):
+    message = parse_post_name(stem)
+    assert isinstance(message, str) and RULE in message and "no slug" in message and "no date" not in message
 
 
 def test_post_name_without_date():
@@ -426,8 +427,8 @@ def empty_memo(monkeypatch):
 def test_front_matter_is_parsed_once_per_text(empty_memo, monkeypatch):
     sources = [Source(f"content/posts/fr/2021-04-0{i}-x.md", "post", "fr", "---\ntitle: T\n---\nB\n") for i in (1, 2)]
     calls = []
-    real = content.yaml.load
-    monkeypatch.setattr(content.yaml, "load", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = content.load_yaml
+    monkeypatch.setattr(content, "load_yaml", lambda *a, **k: calls.append(a) or real(*a, **k))
     assert [parse_source(s)[0].front.title for s in sources] == ["T", "T"]
     assert len(calls) == 1 and content.FRONT_MATTER == {"title: T\n": {"title": "T"}}
 
@@ -435,3 +436,18 @@ def test_front_matter_is_parsed_once_per_text(empty_memo, monkeypatch):
 def test_bad_yaml_is_not_remembered(empty_memo):
     post, problems = parse_source(Source("content/posts/fr/2021-04-01-x.md", "post", "fr", "---\ntitle: [x\n---\n"))
     assert post is None and problems and content.FRONT_MATTER == {}
+
+
+# --- a byte-order mark before `---` (Windows editors write one) ----------------------------------
+
+def test_bom_before_front_matter_is_dropped():
+    post = ok("\ufeff---\ntitle: Avec BOM\n---\nCorps.\n")
+    assert post.front.title == "Avec BOM" and post.body == "Corps.\n" and post.body_line == 4
+
+
+def test_discover_drops_the_bom(tmp_path):
+    folder = tmp_path / "content" / "posts" / "fr"
+    folder.mkdir(parents=True)
+    (folder / "2021-04-05-x.md").write_bytes(b"\xef\xbb\xbf---\r\ntitle: a\r\n---\r\nB\r\n")
+    [found], problems = discover(tmp_path, ("fr",))
+    assert problems == [] and found.text == "---\ntitle: a\n---\nB\n"
