@@ -144,7 +144,11 @@ def _parse(text: str):
     """→ (template, ((index, message) of every syntax error and unknown filter))."""
     env = _environment()
     env.collected = []
-    template = env.from_string(text)
+    try:
+        template = env.from_string(text)
+    except LiquidError as exc:   # the lexer stops at the first fault (`{{` never closed): nothing renders
+        env.collected.append(exc)
+        template = env.from_string("")
     problems = [(exc.token.start_index if exc.token else 0, _message(exc)) for exc in env.collected]
     env.collected = []
     try:

@@ -239,6 +239,13 @@ def test_unknown_or_broken_is_an_error(text, message):
     assert out == "x\n" + text                # left as written
 
 
+@pytest.mark.parametrize("text", ["A {{ x", "{{ page.title", "x {% ", "{% if"])
+def test_a_tag_or_output_never_closed_is_an_error_not_a_traceback(text):
+    """python-liquid's lexer raises at the first unclosed delimiter (found by the Markdown fuzz test)."""
+    out, problems = liquid(f"Line one.\n{text}\n")
+    assert problems and all(not p.warning and p.path for p in problems), problems
+
+
 def test_unknown_filter_in_a_branch_not_taken_is_still_an_error():
     assert "nofilter" in one_problem("{% if false %}\n{{ 1 | nofilter }}{% endif %}").message
 
