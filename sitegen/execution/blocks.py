@@ -148,6 +148,8 @@ def parse_options(text: str) -> BlockOptions | str:
         if not m or int(m[1]) < 1 or int(m[1]) > int(m[2]):
             return f"option `lines` takes a range like 3-10, got {values['lines']!r}"
         values["lines"] = (int(m[1]), int(m[2]))
+    if "id" in values and not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", values["id"]):
+        return f"option `id` names the block's expected-output file: letters, digits, _ . - only, got {values['id']!r}"
     if "data" in values:
         values["data"] = tuple(name for name in re.split(r"[,\s]+", values["data"]) if name)
     if ("region" in values or "lines" in values) and "file" not in values:
