@@ -194,7 +194,6 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
         if options.explain:
             for line in execution.log:
                 progress(line)
-        write_expected(execution)
 
     tree = OutputTree()
     with stage("render") as problems:
@@ -268,6 +267,7 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
     except BaseException:
         discard(staged)   # a failed build leaves the output as it was
         raise
+    report.warnings += write_expected(execution, root)   # only now: a failed build records nothing
     report.stages, report.seconds = stage.timings, time.perf_counter() - started
     return report
 
@@ -394,11 +394,18 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
-def write_expected(execution: ExecutionReport) -> None:
-    """Record new (or --accept'ed) outputs next to the samples: they are the author's to commit."""
+def write_expected(execution: ExecutionReport, root: Path) -> list[Problem]:
+    """Record new (or --accept'ed) outputs next to the samples, once the build succeeded: they are
+    the author's to commit. Returns a warning for each file that could not be written."""
+    problems = []
     for path, text in execution.expected_writes.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            problems.append(warning(path.relative_to(root).as_posix(), None,
+                                    f"cannot record the expected output: {exc.strerror or exc}"))
+    return problems
 
 
 def add_static(inputs: dict[str, bytes], tree: OutputTree, problems: list[Problem]) -> None:

@@ -71,13 +71,34 @@ class Block:
 @lru_cache(maxsize=4096)   # each page, its notebook and its script show the same code
 def _display_code(code: str, lang: str, languages: tuple[str, ...]) -> str:
     shown = []
-    for text in code.split("\n"):
-        m = LANG_COMMENT.match(text)
+    comments = comment_lines(code)
+    for number, text in enumerate(code.split("\n")):
+        m = LANG_COMMENT.match(text) if number in comments else None
         if m is None or m.group(2) not in languages:
             shown.append(text)
         elif m.group(2) == lang:
             shown.append(f"{m.group(1)}# {text[m.end():]}")
     return "\n".join(shown).strip("\n")
+
+
+def comment_lines(code: str) -> set[int]:
+    """Numbers (from 0) of the lines that hold only a comment, as Python's tokenizer sees them: a
+    line inside a string is never one, so what a page shows is what ran. Past a point where the
+    code cannot be tokenized (it cannot run either), a line starting with `#` counts."""
+    import io
+    import tokenize
+
+    found: set[int] = set()
+    last = -1
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            last = token.end[0] - 1
+            if token.type == tokenize.COMMENT and not token.line[:token.start[1]].strip():
+                found.add(token.start[0] - 1)
+    except (tokenize.TokenError, SyntaxError):
+        lines = code.split("\n")
+        found |= {n for n in range(last + 1, len(lines)) if lines[n].lstrip().startswith("#")}
+    return found
 
 
 @lru_cache(maxsize=4096)
@@ -127,6 +148,8 @@ def parse_options(text: str) -> BlockOptions | str:
         if not m or int(m[1]) < 1 or int(m[1]) > int(m[2]):
             return f"option `lines` takes a range like 3-10, got {values['lines']!r}"
         values["lines"] = (int(m[1]), int(m[2]))
+    if "id" in values and not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", values["id"]):
+        return f"option `id` names the block's expected-output file: letters, digits, _ . - only, got {values['id']!r}"
     if "data" in values:
         values["data"] = tuple(name for name in re.split(r"[,\s]+", values["data"]) if name)
     if ("region" in values or "lines" in values) and "file" not in values:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..sources import Tolerance
@@ -64,3 +65,21 @@ def diff(expected: str, actual: str, name: str) -> str:
 
 def expected_path(root: Path, group: str, session: str, block_name: str) -> Path:
     return root / "code_samples" / "expected" / group / session / f"{block_name}.txt"
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    why: str
+
+
+def read_expected(path: Path) -> str | Unreadable | None:
+    """The recorded output, None when there is none yet, Unreadable when the file cannot be one
+    (not UTF-8 text, a folder): the author's file is never overwritten without --accept."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError as exc:
+        return Unreadable(f"not UTF-8 text: byte {exc.start}")
+    except OSError as exc:
+        return Unreadable(exc.strerror or type(exc).__name__)

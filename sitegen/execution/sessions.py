@@ -15,7 +15,7 @@ from ..errors import Problem, error, warning
 from ..sources import Post, SiteConfig, slugify
 from .blocks import Block, strip_comments
 from .cache import ExecCache, Inputs, session_inputs
-from .expected import diff, expected_path, matches, normalize
+from .expected import Unreadable, diff, expected_path, matches, normalize, read_expected
 from .kernels import BlockResult, SessionPlan, SessionRun, run_sessions, sample_dir
 
 IMPORT = re.compile(r"^\s*(?:from\s+([A-Za-z_]\w*)|import\s+([A-Za-z_]\w*))", re.M)
@@ -94,18 +94,18 @@ def plan(ref: PostBlocks, config: SiteConfig, samples: dict[str, str], data_dige
         files = local_files(codes, [b.options.file for b in blocks if b.options.file], samples)
         everything = "\n".join(codes + list(files.values()))
         for block in blocks:
-            for name in block.options.data:
-                found = data_digest(name)
+            for data in block.options.data:
+                found = data_digest(data)
                 if found is None:
                     problems.append(error(block.path, block.line, f"block {block.index}: data file "
-                                                                  f"code_samples/{name} does not exist"))
-                files[f"data {name}"] = found or "missing"
+                                                                  f"code_samples/{data} does not exist"))
+                files[f"data {data}"] = found or "missing"
         plans.append((SessionPlan(
             id=f"{group}/{slugify(name) or 'main'}", codes=tuple(codes),
             timeouts=tuple(b.options.timeout or config.execution.timeout for b in blocks), cwd=sample_dir(config.root),
             labels=tuple(f"block {b.index} ({b.label})" for b in blocks),
             uses_torch=bool(re.search(r"\btorch\b", everything)),
-            uses_matplotlib=bool(re.search(r"\bmatplotlib\b", everything)),
+            uses_matplotlib=bool(re.search(r"\bmatplotlib\b", everything)), env=config.execution.env,
         ), blocks, files))
     return plans
 
@@ -130,6 +130,7 @@ def execute_all(config: SiteConfig, groups: list[list[PostBlocks]], samples: dic
     cache = ExecCache(config.root / ".cache" / "exec")
     todo: list[tuple[SessionPlan, list[Block], Inputs]] = []
     ready: list[tuple[SessionRun, list[Block]]] = []
+    claimed: dict[str, Block] = {}
     for group in groups:
         ref, problems = pair_translations(group)
         report.problems += problems
@@ -137,6 +138,12 @@ def execute_all(config: SiteConfig, groups: list[list[PostBlocks]], samples: dic
             continue
         report.runs_for.update({pb.post.path: ref.post.path for pb in group})
         for session, blocks, files in plan(ref, config, samples, data_digest, report.problems):
+            first = claimed.setdefault(session.id, blocks[0])
+            if first is not blocks[0]:   # they would share expected outputs and cache history
+                report.problems.append(error(blocks[0].path, blocks[0].line, (
+                    f"block {blocks[0].index}: its session is named {session.id}, like the session of "
+                    f"{first.path}:{first.line}; give one of them another `session` or `translation_key`")))
+                continue
             inputs = session_inputs(session, files)
             cached = cache.load(session, inputs) if use_cache else None
             if cached is not None:
@@ -147,20 +154,19 @@ def execute_all(config: SiteConfig, groups: list[list[PostBlocks]], samples: dic
             todo.append((session, blocks, inputs))
 
     by_id = {s.id: (blocks, inputs) for s, blocks, inputs in todo}
-    finished: dict[str, Inputs] = {}
 
     def done(run: SessionRun) -> None:
+        """As each session ends: a complete one is cached at once, so an interrupted build keeps it."""
+        if all(r.status in ("ok", "error") for r in run.results):
+            inputs = by_id[run.plan.id][1]
+            cache.store(run, inputs)
+            cache.remember({run.plan.id: inputs})
         if progress:
             progress(f"executed {run.plan.id} in {run.seconds:.1f}s")
 
     for run in run_sessions([s for s, _, _ in todo], jobs, config.execution.output_limit, done):
-        blocks, inputs = by_id[run.plan.id]
         report.kernels += 1
-        if all(r.status in ("ok", "error") for r in run.results):
-            cache.store(run, inputs)
-            finished[run.plan.id] = inputs
-        ready.append((run, blocks))
-    cache.remember(finished)
+        ready.append((run, by_id[run.plan.id][0]))
 
     for run, blocks in ready:
         for block, result, timeout in zip(blocks, run.results, run.plan.timeouts):
@@ -185,18 +191,25 @@ def _check(block: Block, result: BlockResult, run: SessionRun, timeout: float, c
     group, session = run.plan.id.split("/", 1)
     path = expected_path(config.root, group, session, block.name)
     actual = normalize(result)
-    try:
-        expected = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    rel = path.relative_to(config.root)
+    expected = read_expected(path)
+    if expected is None:
         report.expected_writes[path] = actual
-        report.problems.append(warning(block.path, block.line, f"{where}: new output recorded in {path.relative_to(config.root)}"))
+        report.problems.append(warning(block.path, block.line, f"{where}: new output, recorded in {rel} "
+                                                               f"if the build succeeds (commit the file)"))
         return Checked(block, result, "new", cached)
+    if isinstance(expected, Unreadable):
+        if accept and not path.is_dir():
+            report.expected_writes[path] = actual
+            return Checked(block, result, "accepted", cached)
+        report.problems.append(error(block.path, block.line, f"{where}: cannot read {rel} ({expected.why}); "
+                                                             f"`build --accept` records the output again"))
+        return Checked(block, result, "mismatch", cached)
     if matches(expected, actual, config.execution.tolerance):
         return Checked(block, result, "passed", cached)
     if accept:
         report.expected_writes[path] = actual
         return Checked(block, result, "accepted", cached)
-    rel = path.relative_to(config.root)
     report.problems.append(error(block.path, block.line, f"{where}: output differs from {rel} "
                                                          f"(run `build --accept` if the change is intended):\n"
                                                          + diff(expected, actual, block.name)))

@@ -29,6 +29,7 @@ class ExecutionConfig:
     jobs: int = 0  # 0: one per core
     tolerance: Tolerance = field(default_factory=Tolerance)
     output_limit: int = 20_000  # characters kept per block output
+    env: tuple[str, ...] = ()  # environment variables the kernels get from the build's environment
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,12 @@ SCHEMA: dict[str, tuple[tuple[type, ...], Any, str]] = {
     "page_permalink": ((str,), "/:lang/:slug/", "URL pattern of pages"),
     "paginate": ((int,), 10, "posts per page on the home lists"),
     "output": ((str,), "_site", "output directory, relative to the project"),
-    "execution": ((dict,), {}, "timeout (s), jobs, tolerance {rel, abs}, output_limit (chars)"),
+    "execution": ((dict,), {}, "timeout (s), jobs, tolerance {rel, abs}, output_limit (chars), env [NAME, …]"),
     "heading_ids": ((str,), "readable", "heading ids: readable (ASCII) or kramdown (as Jekyll makes them)"),
 }
 HEADING_IDS = ("readable", "kramdown")
-EXECUTION_KEYS = {"timeout": (int, float), "jobs": (int,), "tolerance": (dict,), "output_limit": (int,)}
+EXECUTION_KEYS = {"timeout": (int, float), "jobs": (int,), "tolerance": (dict,), "output_limit": (int,), "env": (list,)}
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _key_line(text: str, key: Any) -> int | None:
@@ -165,7 +167,7 @@ def _parse_execution(data: dict, text: str, path: str) -> tuple[ExecutionConfig,
             problems.append(warning(path, _key_line(text, key), f"unknown setting `execution.{key}` (ignored)"))
         elif isinstance(value, bool) or not isinstance(value, types):
             expected = {"tolerance": "a mapping {rel: …, abs: …}", "jobs": "a whole number",
-                        "output_limit": "a whole number"}.get(key, "a number")
+                        "output_limit": "a whole number", "env": "a list of variable names"}.get(key, "a number")
             problems.append(error(path, _key_line(text, key),
                                   f"`execution.{key}`: expected {expected}, got {type(value).__name__} {value!r}"))
     tol = data.get("tolerance", {})
@@ -175,9 +177,16 @@ def _parse_execution(data: dict, text: str, path: str) -> tuple[ExecutionConfig,
             tolerance = Tolerance(rel=float(tol.get("rel", 1e-6)), abs=float(tol.get("abs", 1e-9)))
         except (TypeError, ValueError):
             problems.append(error(path, _key_line(text, "tolerance"), f"`execution.tolerance`: expected numbers rel and abs, got {tol!r}"))
+    env = data.get("env", [])
+    if isinstance(env, list):
+        wrong = [name for name in env if not isinstance(name, str) or not ENV_NAME.fullmatch(name)]
+        if wrong:
+            problems.append(error(path, _key_line(text, "env"), f"`execution.env`: expected names of environment "
+                                                                f"variables (letters, digits, _), got {wrong[0]!r}"))
     if any(not p.warning for p in problems):
         return ExecutionConfig(), problems
     return ExecutionConfig(
+        env=tuple(dict.fromkeys(env)),
         timeout=float(data.get("timeout", 60)),
         jobs=int(data.get("jobs", 0)),
         tolerance=tolerance,

@@ -79,6 +79,9 @@ def test_lines_is_a_range():
     ("caption", "needs a value"),
     ('caption="never closed', "cannot read"),
     ("hide_code=yes", "true or false"),
+    ("id=../../../README", "option `id`"),       # it names a file under code_samples/expected/
+    ("id=a/b", "option `id`"),
+    ("id=.hidden", "option `id`"),
 ])
 def test_option_errors(text, needle):
     result = parse_options(text)

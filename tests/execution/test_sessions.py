@@ -53,7 +53,7 @@ def test_blocks_share_state_and_translations_run_once(built):
     assert new == ["code_samples/expected/demo/main/demo-helper.txt", "code_samples/expected/demo/main/demo-mean.txt",
                    "code_samples/expected/demo/main/demo-setup.txt", "code_samples/expected/demo/main/inline-3.txt",
                    "code_samples/expected/post-2021-01-02-other/main/inline-1.txt"]
-    assert any("new output recorded" in w.message for w in report.warnings)
+    assert any("new output, recorded in code_samples/expected/demo/main/demo-mean.txt" in w.message for w in report.warnings)
 
 
 def test_posts_are_isolated(built):
@@ -172,7 +172,14 @@ def test_every_failure_is_reported_in_one_run_and_others_still_run(site):
         prefix = f"content/posts/en/2021-03-01-{name}.md:4: block 1 (inline): "
         assert any(m.startswith(prefix) and re.search(pattern, m, re.S) for m in messages), (name, messages)
     assert len(messages) == len(FAILURES)
-    # the healthy demo pair still ran and its outputs were recorded
+    # the healthy demo pair still ran, but a failed build records no expected output
+    checked = caught.value.execution.checked
+    assert checked[("content/posts/fr/2021-01-01-demo.md", 2)].result.outputs[0].text == "mean = 2.0000\n"
+    assert not (site / "code_samples/expected").exists()
+    # the next build takes the healthy sessions from the cache and records their outputs
+    for name in FAILURES:
+        (site / f"content/posts/en/2021-03-01-{name}.md").unlink()
+    assert build(site).execution.kernels == 0
     assert (site / "code_samples/expected/demo/main/demo-mean.txt").read_text() == "mean = 2.0000\n"
 
 
@@ -303,3 +310,95 @@ def test_declared_data_files_are_part_of_the_cache_key(site):
     with pytest.raises(SiteError) as caught:
         build(site)
     assert "content/posts/en/2021-03-08-data.md:4: block 1: data file code_samples/numbers.txt does not exist" in errors_of(caught)
+
+
+def test_sessions_sharing_a_data_file_stay_apart(site):
+    """`data=` once renamed the session after the data file, so two sessions reading it merged."""
+    (site / "code_samples/numbers.txt").write_text("1 2 3\n")
+    add_post(site, "en", "2021-03-09-two.md",
+             '```python exec session="one" data="numbers.txt"\nx = 1\nprint("one", x)\n```\n\n'
+             '```python exec session="two" data="numbers.txt"\nprint("two", "x" in dir())\n```\n')
+    report = build(site)
+    assert report.execution.kernels == 4        # with the fixture's two
+    doc = parse((site / "_site/en/2021/03/09/two/index.html").read_bytes())
+    assert [o.find("pre").text for o in doc.find_all("div") if o.has_class("exec-output")] == ["one 1", "two False"]
+    recorded = site / "code_samples/expected/post-2021-03-09-two"
+    assert sorted(p.relative_to(recorded).as_posix() for p in recorded.rglob("*.txt")) == ["one/inline-1.txt", "two/inline-2.txt"]
+    assert build(site, BuildOptions(rerun=True)).execution.kernels == 4     # and --rerun agrees with what was recorded
+
+
+def test_shown_code_is_the_code_that_ran(site):
+    """`# fr:` lines inside a string are part of the string: shown as they are, in both languages."""
+    import subprocess
+    import sys
+
+    code = ('# fr: un vrai commentaire\n# en: a real comment\ntext = """\n# fr: dans une chaîne\n'
+            '# en: in a string\n"""\nprint(text.strip())')
+    for lang in ("fr", "en"):
+        add_post(site, lang, "2021-03-10-chaine.md", f"```python exec\n{code}\n```\n")
+    build(site)
+    out = site / "_site/fr/2021/03/10/chaine"
+    page = parse((out / "index.html").read_bytes())
+    shown = page.find("div", **{"class": "highlight"}).text
+    assert "# un vrai commentaire" in shown and "a real comment" not in shown
+    assert "# fr: dans une chaîne\n# en: in a string" in shown
+    ran = page.find("pre", **{"class": "exec-stdout"}).text
+    assert ran == "# fr: dans une chaîne\n# en: in a string"
+    # the downloaded script, run as it is, prints what the page shows
+    script = (out / "chaine.py").read_text(encoding="utf-8")
+    assert "# fr: dans une chaîne" in script
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == ran
+
+
+def test_sessions_finished_before_an_interrupt_are_cached(site):
+    """Ctrl-C while one session still runs: those that completed are cached, and not run again."""
+    import os
+    import signal
+    import threading
+    import time
+
+    add_post(site, "en", "2021-03-11-slow.md", "```python exec timeout=900\nimport time\ntime.sleep(600)\n```\n")
+    entries = site / ".cache/exec"
+
+    def interrupt_when_the_others_are_cached() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len([p for p in entries.rglob("*.json") if p.name != "index.json"]) < 2:
+            time.sleep(0.1)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    watcher = threading.Thread(target=interrupt_when_the_others_are_cached, daemon=True)
+    watcher.start()
+    with pytest.raises(KeyboardInterrupt):
+        build(site, BuildOptions(jobs=2))
+    watcher.join()
+    assert not (site / "code_samples/expected").exists()        # an interrupted build records nothing
+    (site / "content/posts/en/2021-03-11-slow.md").unlink()
+    report = build(site)
+    assert report.execution.kernels == 0
+    assert (site / "code_samples/expected/demo/main/demo-mean.txt").read_text() == "mean = 2.0000\n"
+
+
+@pytest.mark.parametrize("content", ["[]", "{}", '{"results": 3}', '{"format": 1, "results": [{"status": []}]}',
+                                     '{"demo/main": [], "post-2021-01-02-other/main": 3}'])
+def test_cache_entries_of_the_wrong_shape_run_again(built, content):
+    site, _, _ = built
+    for entry in (site / ".cache/exec").rglob("*.json"):
+        entry.write_text(content)        # index.json too
+    report = build(site, BuildOptions(explain=True))
+    assert report.execution.kernels == 2
+    assert build(site).execution.kernels == 0
+
+
+def test_an_unreadable_expected_output_is_a_located_error(built):
+    site, _, _ = built
+    expected = site / "code_samples/expected/demo/main/demo-mean.txt"
+    expected.write_bytes(b"mean = \xff\n")
+    with pytest.raises(SiteError) as caught:
+        build(site)
+    (message,) = errors_of(caught)
+    assert message.startswith("content/posts/fr/2021-01-01-demo.md:10: block 2 (demo.py#mean): cannot read "
+                              "code_samples/expected/demo/main/demo-mean.txt (not UTF-8 text")
+    assert expected.read_bytes() == b"mean = \xff\n"            # the author's file is left alone
+    build(site, BuildOptions(accept=True))
+    assert expected.read_text() == "mean = 2.0000\n"

@@ -295,3 +295,18 @@ def test_load_config_returns_warnings(tmp_path):
     config, problems = load_config(tmp_path)
     assert config.title["fr"] == "T" and config.root == tmp_path.resolve()
     assert [p.warning for p in problems] == [True]
+
+
+def test_execution_env_lists_variable_names():
+    config, problems = parse("execution:\n  env: [HF_HOME, MY_SETTING, HF_HOME]\n")
+    assert problems == [] and config.execution.env == ("HF_HOME", "MY_SETTING")
+    assert parse("title: x\n")[0].execution.env == ()
+
+
+@pytest.mark.parametrize("value, shown", [("[GOOD, 'not a name']", "'not a name'"), ("[3]", "3"),
+                                          ("[GOOD, '']", "''"), ("GITHUB_TOKEN", "str 'GITHUB_TOKEN'")])
+def test_execution_env_is_checked(value, shown):
+    config, problems = parse(f"title: x\nexecution:\n  env: {value}\n")
+    assert config is None
+    p = only(problems, "execution.env")
+    assert p.line == 3 and shown in p.message
