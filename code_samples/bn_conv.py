@@ -8,7 +8,7 @@ torch.manual_seed(0)
 torch.set_num_threads(1)
 
 # en: A batch of feature maps, as produced by a convolution: (N, C, H, W).
-# fr: Un batch de cartes de caractéristiques, comme en sortie d'une convolution : (N, C, H, W).
+# fr: Un lot de cartes de caractéristiques, comme en sortie d'une convolution : (N, C, H, W).
 N, C, H, W = 8, 3, 5, 5
 x = torch.randn(N, C, H, W) * 3.0 + 1.0
 print("x.shape =", tuple(x.shape))
@@ -18,7 +18,7 @@ print("x.shape =", tuple(x.shape))
 def batchnorm2d_forward(x, gamma, beta, eps=1e-5):
     # en: One mean and one variance per CHANNEL, computed over the batch
     # en: AND over all spatial positions: N * H * W values each.
-    # fr: Une moyenne et une variance par CANAL, calculées sur le batch
+    # fr: Une moyenne et une variance par CANAL, calculées sur le lot
     # fr: ET sur toutes les positions spatiales : N * H * W valeurs chacune.
     mean = x.mean(dim=(0, 2, 3), keepdim=True)                 # (1, C, 1, 1)
     var = x.var(dim=(0, 2, 3), unbiased=False, keepdim=True)   # (1, C, 1, 1)

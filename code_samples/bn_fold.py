@@ -10,7 +10,7 @@ torch.set_num_threads(1)
 def warm_up(model, make_batch, n_batches=20):
     # en: A few training-mode passes so that BN has non-trivial running statistics,
     # en: then random gamma and beta, as after real training.
-    # fr: Quelques passes en mode entraînement pour que BN ait des statistiques mobiles
+    # fr: Quelques passes en mode entraînement pour que la BN ait des statistiques glissantes
     # fr: non triviales, puis gamma et beta aléatoires, comme après un vrai entraînement.
     model.train()
     with torch.no_grad():
@@ -37,6 +37,10 @@ def fold_bn(weight, bias, bn):
     # en: s has one entry per output unit / channel: reshape it to (out, 1, ...).
     # fr: s a une valeur par unité / canal de sortie : on le remet en forme (sortie, 1, ...).
     w_folded = weight * s.view(-1, *([1] * (weight.dim() - 1)))
+    # en: A layer built with bias=False (the usual set-up before BN) has no bias: zero.
+    # fr: Une couche construite avec bias=False (le cas habituel avant une BN) n'a pas de biais : zéro.
+    if bias is None:
+        bias = torch.zeros_like(bn.running_mean)
     b_folded = (bias - bn.running_mean) * s + bn.bias
     return w_folded, b_folded
 
@@ -55,13 +59,16 @@ with torch.no_grad():
 print(f"Linear+BN vs folded Linear: max diff = {diff:.1e}")
 assert diff < 1e-5
 
-# en: Same thing for a convolution: one scale per output channel.
-# fr: Même chose pour une convolution : un facteur par canal de sortie.
-conv_bn = warm_up(nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8)),
+# en: Same thing for a convolution without bias, as it should be before BN: one scale
+# en: per output channel; the folded convolution gets the bias.
+# fr: Même chose pour une convolution sans biais, comme il se doit avant une BN : un facteur
+# fr: par canal de sortie ; la convolution fusionnée reçoit le biais.
+conv_bn = warm_up(nn.Sequential(nn.Conv2d(3, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8)),
                   lambda: torch.randn(4, 3, 16, 16) * 2 + 1)
 conv, bn2d = conv_bn
 fused_conv = nn.Conv2d(3, 8, 3, padding=1)
 w, b = fold_bn(conv.weight, conv.bias, bn2d)
+print("conv.bias:", conv.bias, "-> folded bias of shape", tuple(b.shape))
 with torch.no_grad():
     fused_conv.weight.copy_(w)
     fused_conv.bias.copy_(b)

@@ -12,7 +12,7 @@ def fmt(t):
 
 # en: A mini-batch of N = 32 examples with C = 4 features whose
 # en: means and scales have nothing in common.
-# fr: Un mini-batch de N = 32 exemples à C = 4 caractéristiques dont
+# fr: Un mini-lot de N = 32 exemples à C = 4 caractéristiques dont
 # fr: les moyennes et les échelles n'ont rien en commun.
 N, C = 32, 4
 x = torch.randn(N, C) * torch.tensor([1.0, 5.0, 0.5, 2.0]) + torch.tensor([0.0, 10.0, -3.0, 4.0])
@@ -24,7 +24,7 @@ print("std  per feature:", fmt(x.std(0)))
 # region: forward
 def batchnorm_forward(x, gamma, beta, eps=1e-5):
     # en: Statistics of the mini-batch, one per feature (over dim 0).
-    # fr: Statistiques du mini-batch, une par caractéristique (sur la dimension 0).
+    # fr: Statistiques du mini-lot, une par caractéristique (sur la dimension 0).
     mu = x.mean(dim=0)
     # en: Biased variance (divide by N).
     # fr: Variance biaisée (division par N).
@@ -48,7 +48,7 @@ bn.train()
 y_ref = bn(x)
 
 # en: Before gamma and beta, each feature has mean 0 and variance 1 over the batch.
-# fr: Avant gamma et beta, chaque caractéristique a une moyenne nulle et une variance 1 sur le batch.
+# fr: Avant gamma et beta, chaque caractéristique a une moyenne nulle et une variance 1 sur le lot.
 x_hat = (x - x.mean(0)) / torch.sqrt(x.var(0, unbiased=False) + 1e-5)
 print("|mean| of x_hat:", fmt(x_hat.mean(0).abs()))
 print("std    of x_hat:", fmt(x_hat.std(0, unbiased=False)))
@@ -78,28 +78,79 @@ def batchnorm_backward(dy, x, gamma, eps=1e-5):
     dbeta = dy.sum(0)
     return dx, dgamma, dbeta
 
-# en: Autograd on the from-scratch forward, with an arbitrary upstream gradient dy.
-# fr: Autograd sur notre passe avant, avec un gradient amont dy quelconque.
-xr = x.clone().requires_grad_()
-gr = gamma.clone().requires_grad_()
-br = beta.clone().requires_grad_()
-dy = torch.randn(N, C)
-batchnorm_forward(xr, gr, br).backward(dy)
+# en: The compact formula of the text: remove from g its batch mean and its component along x_hat.
+# fr: La formule compacte du texte : on retire à g sa moyenne sur le lot et sa composante selon x_hat.
+def batchnorm_backward_compact(dy, x, gamma, eps=1e-5):
+    n = x.shape[0]
+    inv_std = 1.0 / torch.sqrt(x.var(dim=0, unbiased=False) + eps)
+    x_hat = (x - x.mean(dim=0)) * inv_std
+    return gamma * inv_std / n * (n * dy - dy.sum(0) - x_hat * (dy * x_hat).sum(0))
 
-dx, dgamma, dbeta = batchnorm_backward(dy, x, gamma)
-for name, ours, auto in [("dx", dx, xr.grad), ("dgamma", dgamma, gr.grad), ("dbeta", dbeta, br.grad)]:
-    diff = (ours - auto).abs().max().item()
-    print(f"max |{name:6s} - autograd| = {diff:.1e}")
+# en: Our backward pass plugged into autograd: PyTorch will call it instead of its own.
+# fr: Notre passe arrière branchée dans autograd : PyTorch l'appellera à la place de la sienne.
+class BatchNormFunction(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, gamma, beta):
+        ctx.save_for_backward(x, gamma)
+        return batchnorm_forward(x, gamma, beta)
+
+    @staticmethod
+    def backward(ctx, dy):
+        x, gamma = ctx.saved_tensors
+        return batchnorm_backward(dy, x, gamma)
+
+# en: Reference: autograd differentiating our forward pass, for an arbitrary upstream gradient dy.
+# fr: Référence : autograd qui dérive notre passe avant, pour un gradient amont dy quelconque.
+dy = torch.randn(N, C)
+ref = [t.clone().requires_grad_() for t in (x, gamma, beta)]
+batchnorm_forward(*ref).backward(dy)
+ours = [t.clone().requires_grad_() for t in (x, gamma, beta)]
+BatchNormFunction.apply(*ours).backward(dy)
+for name, a, b in zip(("dx", "dgamma", "dbeta"), ours, ref):
+    diff = (a.grad - b.grad).abs().max().item()
+    print(f"max |{name:6s} (ours) - autograd| = {diff:.1e}")
     assert diff < 1e-5
 
-# en: A useful property: the gradient dx sums to zero over the batch, for each feature.
-# fr: Propriété utile : pour chaque caractéristique, le gradient dx est de somme nulle sur le batch.
-print(f"max |sum of dx over the batch| = {dx.sum(0).abs().max().item():.1e}")
+dx = ours[0].grad
+diff_compact = (batchnorm_backward_compact(dy, x, gamma) - dx).abs().max().item()
+print(f"max |compact formula - step by step| = {diff_compact:.1e}")
+assert diff_compact < 1e-5
 
-# en: Numerical check in float64 (finite differences vs analytic gradients).
-# fr: Vérification numérique en float64 (différences finies contre gradients analytiques).
-inputs = (x.double().requires_grad_(), gamma.double().requires_grad_(), beta.double().requires_grad_())
-ok = torch.autograd.gradcheck(batchnorm_forward, inputs, eps=1e-6, atol=1e-4)
-print("gradcheck:", ok)
+# en: Two properties, per feature: dx sums to zero over the batch, and is orthogonal to x_hat
+# en: (cosine between the two vectors) up to epsilon: exactly so in float64 with eps = 0.
+# fr: Deux propriétés, par caractéristique : dx est de somme nulle sur le lot, et orthogonal
+# fr: à x_hat (cosinus entre les deux vecteurs) au epsilon près : exactement en float64 avec eps = 0.
+def cosine_with_x_hat(x, dy, eps):
+    dx = batchnorm_backward(dy, x, gamma.to(x.dtype), eps)[0]
+    x_hat = (x - x.mean(0)) / torch.sqrt(x.var(0, unbiased=False) + eps)
+    return torch.nn.functional.cosine_similarity(dx, x_hat, dim=0).abs().max().item()
+
+sums = dx.sum(0).abs().max().item()
+cos_eps, cos_exact = cosine_with_x_hat(x, dy, 1e-5), cosine_with_x_hat(x.double(), dy.double(), 0.0)
+print(f"max |sum of dx over the batch| = {sums:.1e}   (|dx| is about {dx.abs().mean().item():.2f})")
+print(f"max |cos(dx, x_hat)| = {cos_eps:.1e} with eps = 1e-5, {cos_exact:.1e} with eps = 0 (float64)")
+assert sums < 1e-5 and cos_eps < 1e-4 and cos_exact < 1e-12
+
+# en: gradcheck calls OUR backward (through BatchNormFunction) and compares it with finite
+# en: differences of the forward pass, in float64.
+# fr: gradcheck appelle NOTRE passe arrière (via BatchNormFunction) et la compare aux
+# fr: différences finies de la passe avant, en float64.
+inputs = tuple(t.double().requires_grad_() for t in (x, gamma, beta))
+ok = torch.autograd.gradcheck(BatchNormFunction.apply, inputs, eps=1e-6, atol=1e-5)
+print("gradcheck of the hand-written backward:", ok)
 assert ok
+
+# en: It is a real test: a backward that forgets the term along x_hat fails it.
+# fr: C'est un vrai test : une passe arrière qui oublie le terme selon x_hat échoue.
+class Forgetful(BatchNormFunction):
+    @staticmethod
+    def backward(ctx, dy):
+        x, gamma = ctx.saved_tensors
+        inv_std = 1.0 / torch.sqrt(x.var(dim=0, unbiased=False) + 1e-5)
+        x_hat = (x - x.mean(dim=0)) * inv_std
+        return gamma * inv_std * (dy - dy.mean(0)), (dy * x_hat).sum(0), dy.sum(0)
+
+caught = torch.autograd.gradcheck(Forgetful.apply, inputs, eps=1e-6, atol=1e-5, raise_exception=False)
+print("gradcheck of a wrong backward:", caught)
+assert not caught
 # endregion
