@@ -129,6 +129,7 @@ sums = dx.sum(0).abs().max().item()
 cos_eps, cos_exact = cosine_with_x_hat(x, dy, 1e-5), cosine_with_x_hat(x.double(), dy.double(), 0.0)
 print(f"max |sum of dx over the batch| = {sums:.1e}   (|dx| is about {dx.abs().mean().item():.2f})")
 print(f"max |cos(dx, x_hat)| = {cos_eps:.1e} with eps = 1e-5, {cos_exact:.1e} with eps = 0 (float64)")
+print(f"eps / smallest batch variance = {1e-5 / x.var(0, unbiased=False).min().item():.1e}")
 assert sums < 1e-5 and cos_eps < 1e-4 and cos_exact < 1e-12
 
 # en: gradcheck calls OUR backward (through BatchNormFunction) and compares it with finite

@@ -80,7 +80,7 @@ conditioning = {}
 for name, X in (("raw", X_raw), ("standardized", X_std)):
     cond, reached, path, w_best = descend(X, t)
     conditioning[name] = (X, path, w_best, cond, reached)
-    print(f"{name:12s}: condition number {cond:7.1f}, steps to within 0.1 % of the best loss: {reached}")
+    print(f"{name:12s}: condition number {cond:4.0f}, steps to within 0.1 % of the best loss: {reached}")
 assert descend(X_raw, t)[1] > 20 * descend(X_std, t)[1]
 # endregion
 
