@@ -34,6 +34,8 @@ def _figure_asset(data: str, mime: str) -> tuple[str, bytes]:
 def render_block(block: Block, result: BlockResult | None, lang: str, languages: tuple[str, ...],
                  t: Strings, baseurl: str) -> BlockHtml:
     opts = block.options
+    if opts.hide_code and opts.hide_output and not opts.caption:
+        return BlockHtml("", (), False)   # it runs, and the page shows nothing of it (no empty figure)
     parts = [f'<figure class="exec" id="block-{block.index}" data-source="{escape(block.label)}">']
     if not opts.hide_code:
         parts.append(highlight(block.display_code(lang, languages)))
