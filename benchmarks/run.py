@@ -146,7 +146,7 @@ def mkdocs_site(corpus: Path, dest: Path) -> Path:
 
 def tools(corpus: Path, pristine: Path, work: Path, peers: bool) -> list[Tool]:
     found = [Tool("sitegen", corpus, [sys.executable, str(REPO / "site.py"), "--root", str(corpus), "build", "-q"],
-                  ("_site", ".cache"), posts=corpus / "content/posts/fr")]
+                  ("_site", "._site.swap", ".cache"), posts=corpus / "content/posts/fr")]
     if peers and shutil.which("hugo"):
         found.append(Tool("hugo", hugo_site(pristine, work / "hugo"), ["hugo", "--quiet", "--destination", "public"],
                           ("public",)))
