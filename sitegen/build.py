@@ -13,7 +13,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import Problem, SiteError, error, errors_only, warning
 from .execution import ExecutionReport, PostBlocks, digest, execute_all, installed_versions, parse_blocks
@@ -48,6 +48,7 @@ from .site import (
     sitemap_page,
     translation_groups,
     url_of,
+    with_stale_notices,
 )
 from .sources import (
     FRONT_MATTER,
@@ -70,6 +71,9 @@ from .sources import (
     render_liquid,
     split_front_matter,
 )
+
+if TYPE_CHECKING:
+    from .site import RevisionStore, TranslationReport
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,7 @@ class BuildReport:
     # The whole site in memory when built with write=False (serve, check); when writing, pages
     # proven unchanged on disk are not rendered and appear in tree.kept instead of tree.files.
     tree: OutputTree | None = None
+    translations: TranslationReport | None = None   # None when the build had nothing to do
 
 
 class Stages:
@@ -149,16 +154,17 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
 
     now = datetime.now(timezone.utc)
     manifest = Manifest.load(root) if options.write else None
+    digests: dict[str, str] = {}   # input path → digest of its bytes (when the fingerprint was taken)
     if manifest is not None:
         with stage("fingerprint"):
-            fingerprint = input_fingerprint(root, inputs, options)
+            fingerprint = input_fingerprint(root, inputs, options, digests)
             if not (options.rerun or options.accept) and manifest.nothing_to_do(fingerprint, out, now):
                 return BuildReport(pages=manifest.pages, written=WriteReport(0, len(manifest.files), 0),
                                    seconds=time.perf_counter() - started, stages=stage.timings,
                                    warnings=manifest.replayed_warnings(), out=out)
 
     with stage("content") as problems:
-        posts, next_due = read_posts(root, inputs, config, options, now, problems)
+        posts, hidden, next_due = read_posts(root, inputs, config, options, now, problems)
         strings, string_problems = load_strings(root, config.languages)
         problems += string_problems
         if set(strings) != set(config.languages):
@@ -174,6 +180,13 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
         texts = {post.path: apply_liquid(post, urls[post.path], table, config, problems) for post in posts}
         if liquid.grew:
             liquid.save(keep=LIQUID_USED.__contains__)   # the file stays the size of the site
+
+    with stage("translations") as problems:
+        from .site import RevisionStore   # the translation checks load here, never when there is nothing to do
+
+        store = RevisionStore(root)
+        translations = check_translation_drift(root, posts + hidden, urls, config, store, digests)
+        problems += list(translations.problems) + store.problems
 
     with stage("blocks") as problems:
         samples = read_samples(inputs, problems)
@@ -212,6 +225,8 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
                 problems += [p for p in [tree.add(path, data, post.path)] if p]
             views.append(make_view(post, rendered, urls[post.path], prep.downloads, body_key,
                                    lambda key=body_key: cache.html(key)))
+        if config.translations.stale_notice:
+            views = with_stale_notices(views, translations.stale)
 
     with stage("pages") as problems:
         versions = {urls[p.path]: {lang: urls[q.path] for lang, q in group.items()}
@@ -256,7 +271,10 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
         if options.strict and stage.problems:
             raise SiteError(stage.problems + [error("site.yaml", None, f"--strict: {len(stage.problems)} warning(s) fail the build")])
 
-        report = BuildReport(pages=len(pages), warnings=stage.problems, execution=execution, out=out, tree=tree)
+        report = BuildReport(pages=len(pages), warnings=stage.problems, execution=execution, out=out, tree=tree,
+                             translations=translations)
+        store.remember(list(translations.tracked))
+        store.save(translations.named)   # only a successful build records revisions
         if options.write:
             with stage("write"):
                 try:
@@ -318,23 +336,44 @@ def theme_key(root: Path, config: SiteConfig, strings: dict, site) -> str:
 
 
 def read_posts(root: Path, inputs: dict[str, bytes], config: SiteConfig, options: BuildOptions, now: datetime,
-               problems: list[Problem]) -> tuple[list[Post], datetime | None]:
-    """Visible posts, and when the next future-dated one comes due (the build's output changes then)."""
+               problems: list[Problem]) -> tuple[list[Post], list[Post], datetime | None]:
+    """Visible posts, the others (drafts, future posts: translations may still be made from them),
+    and when the next future-dated one comes due (the build's output changes then)."""
     sources, found = discover(root, config.languages, inputs)
     problems += found
     memo = PersistentMemo(root / ".cache" / "front-matter.pickle", YAML_VERSION, FRONT_MATTER)
-    posts, due = [], []
+    posts, hidden, due = [], [], []
     for source in sources:
         post, post_problems = parse_remembered(source)
         problems += post_problems
         if post is not None and is_visible(post, now, options.drafts, options.future):
             posts.append(post)
-        elif post is not None and post.is_post and post.date and post.date > now:
-            due.append(post.date)
+        elif post is not None:
+            hidden.append(post)
+            if post.is_post and post.date and post.date > now:
+                due.append(post.date)
     if memo.grew:
         current = {split_front_matter(s.text)[0] for s in sources}
         memo.save(keep=current.__contains__)   # the file stays the size of the site
-    return posts, min(due, default=None)
+    return posts, hidden, min(due, default=None)
+
+
+def check_translation_drift(root: Path, posts: list[Post], urls: dict[str, str], config: SiteConfig,
+                            store: RevisionStore, digests: dict[str, str] | None = None) -> TranslationReport:
+    """Drift and parity of every translation (drafts too), past revisions from `store` or git. The
+    revisions and comparisons are memoized in .cache by the digests of the posts' files (`digests`,
+    when the build took them), so a rebuild redoes only the posts edited."""
+    from .site import CHECKED, check_translations, link_targets
+
+    memo = PersistentMemo(root / ".cache" / "translations.pickle", "1", CHECKED.table)
+    CHECKED.used.clear()
+    everywhere = {**{p.path: url_of(p, config) for p in posts if p.path not in urls}, **urls}
+    report = check_translations(posts, config.languages, config.default_language,
+                                link_targets(posts, everywhere, config.url, config.baseurl, config.languages),
+                                store.lookup, parity=config.translations.parity, digests=digests or {})
+    if memo.grew:   # the file keeps what this build used: the size of the site
+        memo.save(keep=CHECKED.used.__contains__)
+    return report
 
 
 def claim_problems(pages: list, permalink_lines: dict[str, int | None], path_of: Callable[[Any], str]) -> list[Problem]:

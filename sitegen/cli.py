@@ -1,4 +1,4 @@
-"""Command line: build | serve | new | check | import. Turns problems into `path:line: message` and exit 1.
+"""Command line: build | serve | new | check | import | translations. Turns problems into `path:line: message` and exit 1.
 
 Imports stay light here: `--help` must start fast, so each command imports its stage
 modules only when it runs.
@@ -62,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("path", type=Path, help="folder of the Jekyll site (only read)")
     imp.add_argument("--lang", help="language of the posts whose language the site does not say (fr or en)")
     imp.add_argument("--dry-run", action="store_true", help="report what would be converted; write nothing")
+
+    translations = commands.add_parser(
+        "translations", help="status of every translation; exit 1 if one is stale or orphaned",
+        description="Without options: a table of every translation group (languages present and missing; each "
+                    "translation up to date, stale with the sections changed, or orphaned), then the drift and "
+                    "parity warnings. Exit 1 when a translation is stale or orphaned.")
+    action = translations.add_mutually_exclusive_group()
+    action.add_argument("--diff", metavar="POST", help="show what changed in the source of translation POST since it was made")
+    action.add_argument("--sync", metavar="POST", help="record that translation POST is now up to date with its source")
     return parser
 
 
@@ -160,6 +169,24 @@ def cmd_import(args) -> int:
     return 1 if report.conflicts else 0
 
 
+def cmd_translations(args) -> int:
+    from .translate import diff, status, sync
+
+    root = args.root.resolve()
+    if args.sync:
+        for line in sync(root, args.sync):
+            print(line)
+        return 0
+    if args.diff:
+        lines, code = diff(root, args.diff)
+    else:
+        lines, problems, code = status(root)
+        print_problems(problems)
+    for line in lines:
+        print(line)
+    return code
+
+
 def _terminate(signum, frame) -> None:
     """SIGTERM (a service manager, `timeout`, `kill`) unwinds like Ctrl-C, so kernels, workers and
     temporary files are cleaned up by the same `finally` blocks."""
@@ -177,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.print_help()
             return 2
         os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-        return {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new, "import": cmd_import}[args.command](args)
+        return {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new, "import": cmd_import,
+                "translations": cmd_translations}[args.command](args)
     except SiteError as exc:
         print_problems(exc.problems)
         if args.command == "build":

@@ -17,11 +17,15 @@ class Memo:
     """A pure function's results by key, plus those this process added: forked workers hand
     `take_fresh()` back to the build, which merges them and keeps the memo (PersistentMemo)."""
 
-    def __init__(self):
+    def __init__(self, track: bool = False):
         self.table: dict = {}
         self.fresh: list[tuple[Any, Any]] = []
+        # with `track`, the keys asked for since the last `used.clear()`: what a save keeps
+        self.used: set | None = set() if track else None
 
     def get(self, key: Any, compute: Callable[[], Any]) -> Any:
+        if self.used is not None:
+            self.used.add(key)
         if key not in self.table:
             self.table[key] = compute()   # an exception (bad input) is not remembered
             self.fresh.append((key, self.table[key]))

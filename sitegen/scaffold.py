@@ -1,5 +1,8 @@
 """`new`: start a post, and optionally its translation, with complete front matter.
 
+The translation records what it is made from (`translated_from`: the first post's language and
+revision), so the build can tell when the first post changes and the translation falls behind.
+
 Everything is checked before anything is written: the language, the titles, the date, and
 that neither file exists yet (nothing is ever overwritten). Front matter values go through
 `yaml.safe_dump`, so a title with `: # ' "` reads back exactly as typed.
@@ -13,7 +16,8 @@ from pathlib import Path
 import yaml
 
 from .errors import SiteError, error
-from .sources import discover, load_config, parse_source, slugify
+from .site import revision_of
+from .sources import Source, discover, load_config, parse_source, slugify
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SLUG_MAX = 60   # characters of the slug in the file name (and URL); the title itself is kept whole
@@ -112,11 +116,18 @@ def new_post(root: Path, title: str, lang: str | None = None, translation: str |
             key, n = f"{planned[0][3]}-{prefix}-{n}", n + 1
 
     written: list[Path] = []
+    origin = None   # (lang, revision) of the first post, which its translation is made from
     try:
         for post_lang, post_title, path, _slug in planned:
             values = {"title": post_title, "date": stamp, "lang": post_lang, "translation_key": key,
                       "categories": [str(c) for c in categories], "draft": True}
+            if origin is not None:
+                values["translated_from"] = {"lang": origin[0], "revision": origin[1]}
             text = front_matter(values) + BODY.get(post_lang, BODY["en"])
+            if origin is None:
+                rel = path.relative_to(root).as_posix()
+                post, _ = parse_source(Source(rel, "post", post_lang, text))
+                origin = (post_lang, revision_of(post).id)
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:

@@ -1,7 +1,7 @@
 """The package shows the pipeline: imports flow one way, from later stages to earlier ones.
 
 Order: the foundation (errors, memo) ← sources ← markup ← execution ← site ← render ← output
-← build (the pipeline), scaffold and jekyll_import ← serve (which runs the pipeline) ← cli. A stage imports another stage only through that
+← build (the pipeline), scaffold, jekyll_import and translate ← serve (which runs the pipeline) ← cli. A stage imports another stage only through that
 stage's __init__ (its exports), never a private module, and no module imports back.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sites import ROOT
 
 PACKAGE = ROOT / "sitegen"
 STAGES = ("sources", "markup", "execution", "site", "render", "output", "serve")
-ORDER = (("errors", "memo", "__init__"), *((stage,) for stage in STAGES[:-1]), ("build", "scaffold", "jekyll_import"), ("serve",), ("cli",))
+ORDER = (("errors", "memo", "__init__"), *((stage,) for stage in STAGES[:-1]), ("build", "scaffold", "jekyll_import", "translate"), ("serve",), ("cli",))
 
 
 def rank(module: str) -> int:

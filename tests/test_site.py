@@ -134,3 +134,53 @@ def test_help_imports_nothing_heavy():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_batch_normalization_translation_follows_its_original(site, tmp_path, capsys):
+    """Edit a paragraph of the French post: the build says the English one is stale and names the
+    section, `translations --diff` shows the edit, `--sync` after updating the English post clears
+    it; a fresh clone (no .cache but the executed code's) says the same."""
+    from sitegen.cli import main
+    from sitegen.site.scan import split_parts
+
+    built, _, _ = site
+    root = tmp_path / "repo"
+    shutil.copytree(built, root, ignore=shutil.ignore_patterns("_site", "._site.swap", "*.lock"))
+    fr, en = "content/posts/fr/2021-04-05-normalisation-par-lots.md", "content/posts/en/2021-04-05-batch-normalization.md"
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(git + ["init", "-q"], cwd=root, check=True)
+    subprocess.run(git + ["add", "site.yaml", "content", "code_samples"], cwd=root, check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "in step"], cwd=root, check=True)
+    assert [str(w) for w in build(root).warnings] == []
+
+    # the first paragraph of the first section, whatever the article says today
+    config, all_posts = posts(root)
+    source = next(p for p in all_posts if p.path == fr)
+    part = next(p for p in split_parts(source.body, source.body_line) if p.heading is not None)
+    paragraph = next(block for block in part.text.split("\n\n")[1:] if block[:1].isalpha())
+    text = (root / fr).read_text(encoding="utf-8")
+    edited = text.replace(paragraph, paragraph + " Une phrase ajoutée.", 1)
+    (root / fr).write_text(edited, encoding="utf-8")
+
+    warnings = build(root).warnings
+    assert len(warnings) == 1, [str(w) for w in warnings]
+    [warning] = warnings
+    assert warning.path == en and warning.message == (
+        f'translation of {fr} is stale: 1 section changed since it was made: "{part.heading.title}" '
+        f"(see `python site.py translations --diff {en}`)")
+    assert main(["--root", str(root), "translations", "--diff", en]) == 1
+    assert "+" + paragraph.splitlines()[-1] + " Une phrase ajoutée." in capsys.readouterr().out
+
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(root), str(clone)], check=True)
+    for part_name in ("templates", "static", "i18n"):
+        shutil.copytree(root / part_name, clone / part_name)
+    shutil.copytree(root / ".cache" / "exec", clone / ".cache" / "exec")   # executed code only, not the store
+    (clone / fr).write_text(edited, encoding="utf-8")
+    assert [str(w) for w in build(clone).warnings] == [str(warning)]
+
+    english = (root / en).read_text(encoding="utf-8")
+    (root / en).write_text(english.replace("\n\n", "\n\nAn added sentence, translated.\n\n", 1), encoding="utf-8")
+    assert main(["--root", str(root), "translations", "--sync", en]) == 0
+    assert [str(w) for w in build(root).warnings] == []
+    assert main(["--root", str(root), "translations"]) == 0

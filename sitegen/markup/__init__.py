@@ -6,11 +6,12 @@ with pymdown-extensions, LaTeX to MathML, French typography, Pygments highlighti
 trigger tables that keep Python-Markdown fast.
 """
 from .highlight import HIGHLIGHTED, highlight, pygments_css
+from .kramdown import kramdown_id
 from .markdown import PLACEHOLDER, Rendered, TocEntry, render
 from .math import MATHML
 from .typography import french
 
 __all__ = [
-    "HIGHLIGHTED", "MATHML", "PLACEHOLDER", "Rendered", "TocEntry", "french", "highlight",
+    "HIGHLIGHTED", "MATHML", "PLACEHOLDER", "Rendered", "TocEntry", "french", "highlight", "kramdown_id",
     "pygments_css", "render"
 ]

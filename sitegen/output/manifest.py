@@ -25,9 +25,11 @@ from ..execution import digest, environment
 FORMAT = 1
 
 
-def input_fingerprint(root: Path, inputs: dict[str, bytes], options: Any) -> str:
+def input_fingerprint(root: Path, inputs: dict[str, bytes], options: Any, digests: dict[str, str] | None = None) -> str:
     """Hash of every input of a build (file bytes, not times): `inputs` (content, templates, static,
-    UI strings, samples), site.yaml, the generator's own code, library versions and the options."""
+    UI strings, samples), site.yaml, the generator's own code, library versions and the options.
+    Each file is hashed on its own, and `digests` (when given) receives those of `inputs`: later
+    stages key their memos by them without hashing the files again."""
     h = hashlib.sha256()
     h.update(repr((FORMAT, sorted(environment().items()), options)).encode())
     package = Path(__file__).resolve().parent.parent   # sitegen/, every stage
@@ -38,8 +40,10 @@ def input_fingerprint(root: Path, inputs: dict[str, bytes], options: Any) -> str
         except OSError:
             continue
     for name, data in files.items():
-        h.update(f"{name}\0{len(data)}\0".encode())
-        h.update(data)
+        digest = hashlib.sha1(data).hexdigest()
+        if digests is not None and name in inputs:
+            digests[name] = digest
+        h.update(f"{name}\0{len(data)}\0{digest}\0".encode())
     return h.hexdigest()
 
 

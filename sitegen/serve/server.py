@@ -27,7 +27,7 @@ import sys
 import threading
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable, Mapping
@@ -278,6 +278,7 @@ class Built:
     files: Mapping[str, bytes]
     base: str = ""
     warnings: tuple[str, ...] = ()
+    stale: Mapping[str, str] = field(default_factory=dict)   # stale translation's path → what changed
 
 
 class DevServer:
@@ -298,6 +299,7 @@ class DevServer:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._warnings: tuple[str, ...] = ()
+        self._stale: Mapping[str, str] = {}
         self.rebuilds = 0
 
     @property
@@ -358,6 +360,7 @@ class DevServer:
             self._warnings = built.warnings
             if built.warnings:
                 self.complain("\n".join(built.warnings))
+        self._say_drift(built.stale)
         event = self.state.publish(built.files, built.base)
         seconds = time.perf_counter() - started
         if self.rebuilds == 1 and not changes:
@@ -366,6 +369,16 @@ class DevServer:
             self.say(f"Rebuilt in {seconds:.2f}s{what}: "
                      + {"reload": "pages reloaded", "css": "stylesheets swapped", None: "no page changed"}[event])
         return event
+
+    def _say_drift(self, stale: Mapping[str, str]) -> None:
+        """Name the translations an edit made stale, or brought up to date (the first build says nothing:
+        its warnings list them)."""
+        if self.rebuilds > 1:
+            for path in sorted(stale.keys() - self._stale.keys()):
+                self.say(f"Translation went stale: {path}: {stale[path]}")
+            for path in sorted(self._stale.keys() - stale.keys()):
+                self.say(f"Translation up to date again: {path}")
+        self._stale = stale
 
     def stop(self) -> None:
         """Stop watching and serving; idempotent."""
@@ -402,10 +415,13 @@ class SiteBuilder:
         from ..build import build
         from ..sources import load_config
 
+        from ..site import summary
+
         report = build(self.root, self.options, self.progress, cache=self.cache)
         config, _ = load_config(self.root)
         assert report.tree is not None
-        return Built(report.tree.files, config.baseurl, tuple(problem_lines(report.warnings)))
+        stale = {t.translation.path: summary(t) for t in (report.translations.tracked if report.translations else ()) if t.state == "stale"}
+        return Built(report.tree.files, config.baseurl, tuple(problem_lines(report.warnings)), stale)
 
     def save(self) -> None:
         """Nothing to flush: each build stores what it rendered in the render cache."""

@@ -2,13 +2,34 @@
 
 Takes posts, their rendered bodies and the configuration; gives every Page the site has (posts,
 pages, homes, taxonomies, archive, feeds, sitemap, 404) with its URL, its template and the view
-objects its template reads; groups translations and formats dates per language.
+objects its template reads; groups translations and formats dates per language. Keeps translations
+in step: each translation's drift from the revision of its source it names, the store of past
+revisions, and the parity checks between the versions of a post.
 """
 from .i18n import DATES, format_date, translation_groups
-from .pages import BODIES_READ, Download, Page, build_pages, known_layouts, make_view, merge_terms, sitemap_page
+from .pages import BODIES_READ, Download, Page, build_pages, known_layouts, make_view, merge_terms, sitemap_page, with_stale_notices
 from .urls import expand_permalink, output_ext, output_path, post_output_ext, redirect_html, redirects, url_of
 
+# The translation checks (drift, parity, the store of past revisions) load on first use: a build
+# with nothing to do never needs them, and importing them is ~5 ms of such a build.
+LAZY = {"CHECKED": "scan", "RevisionStore": "revstore", **{name: "translations" for name in (
+    "Change", "Revision", "TranslationReport", "Tracked", "check_translations", "compare", "cut",
+    "link_targets", "revision_of", "summary", "sync_hint")}}
+
+
+def __getattr__(name: str):
+    if name not in LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = globals()[name] = getattr(import_module(f"{__name__}.{LAZY[name]}"), name)
+    return value
+
+
 __all__ = [
-    "BODIES_READ", "DATES", "Download", "Page", "build_pages", "expand_permalink", "format_date", "known_layouts", "make_view",
-    "merge_terms", "output_ext", "output_path", "post_output_ext", "redirect_html", "redirects", "sitemap_page", "translation_groups", "url_of"
+    "BODIES_READ", "build_pages", "Change", "check_translations", "CHECKED", "compare", "cut", "DATES",
+    "Download", "expand_permalink", "format_date", "known_layouts", "link_targets", "make_view",
+    "merge_terms", "output_ext", "output_path", "Page", "post_output_ext", "redirect_html", "redirects",
+    "Revision", "revision_of", "RevisionStore", "sitemap_page", "summary", "sync_hint", "Tracked",
+    "translation_groups", "TranslationReport", "url_of", "with_stale_notices"
 ]

@@ -28,6 +28,14 @@ BODIES_READ: set[str] = set()
 
 
 @dataclass(frozen=True)
+class SourceLink:
+    """The original a stale translation was made from, for the notice on its page."""
+    lang: str
+    url: str
+    title: str
+
+
+@dataclass(frozen=True)
 class PostView:
     """What templates see of a post or a page."""
     title: str
@@ -50,6 +58,7 @@ class PostView:
     body_key: str = ""           # the render key of html and toc: page keys use it instead of the html
     previous: "PostView | None" = None
     next: "PostView | None" = None
+    stale_source: SourceLink | None = None   # set when this translation's original changed since it was made
 
     @property
     def html(self) -> str:
@@ -173,6 +182,19 @@ def merge_terms(views: list[PostView]) -> tuple[list[PostView], list[Problem]]:
         changed = any(terms[kind] != getattr(view, kind) for kind in terms)
         merged.append(replace(view, **terms) if changed else view)
     return merged, problems
+
+
+def with_stale_notices(views: list[PostView], stale: dict[str, str]) -> list[PostView]:
+    """Each view whose path is a key of `stale` (translation path → source path) linked to its
+    original, when the original is on the site (a draft original is not)."""
+    if not stale:
+        return views
+    by_path = {v.path: v for v in views}
+    out = []
+    for view in views:
+        source = by_path.get(stale.get(view.path, ""))
+        out.append(replace(view, stale_source=SourceLink(source.lang, source.url, source.title)) if source else view)
+    return out
 
 
 def _with_neighbours(posts: list[PostView]) -> list[PostView]:

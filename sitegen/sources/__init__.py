@@ -12,6 +12,7 @@ from .content import (
     POST_NAME,
     Post,
     Source,
+    TranslatedFrom,
     discover,
     is_visible,
     parse_remembered,
@@ -49,7 +50,7 @@ from .yamltext import YAML_VERSION
 
 __all__ = [
     "FRONT_MATTER", "YAML_VERSION", "decode_text", "JekyllSite", "LIQUID", "LIQUID_USED", "LIQUID_VERSION", "LinkTable", "LiquidContext", "MARKDOWN_EXTENSIONS", "PERMALINK_STYLES", "PERMALINK_TOKEN",
-    "PERMALINK_TOKENS", "POST_NAME", "Post", "SiteConfig", "Source", "Strings", "Tolerance", "discover", "is_visible",
+    "PERMALINK_TOKENS", "POST_NAME", "Post", "SiteConfig", "Source", "Strings", "Tolerance", "TranslatedFrom", "discover", "is_visible",
     "jekyll_slugify", "link_table", "liquid_context", "load_config", "load_strings", "parse_config",
     "parse_remembered", "parse_source", "permalink_pattern", "read_inputs", "render_liquid", "slugify",
     "split_fences", "split_front_matter", "unknown_tokens",

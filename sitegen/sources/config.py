@@ -33,6 +33,12 @@ class ExecutionConfig:
 
 
 @dataclass(frozen=True)
+class TranslationsConfig:
+    stale_notice: bool = True   # a stale translation's page says so, with a link to the original
+    parity: bool = True         # compare the versions of each post (numbers, structure, links)
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path
     title: dict[str, str]
@@ -48,6 +54,7 @@ class SiteConfig:
     output: str
     execution: ExecutionConfig
     heading_ids: str = "readable"   # readable | kramdown (Jekyll's ids, for imported blogs)
+    translations: TranslationsConfig = field(default_factory=TranslationsConfig)
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
     def absolute(self, url_path: str) -> str:
@@ -74,6 +81,7 @@ SCHEMA: dict[str, tuple[tuple[type, ...], Any, str]] = {
     "output": ((str,), "_site", "output directory, relative to the project"),
     "execution": ((dict,), {}, "timeout (s), jobs, tolerance {rel, abs}, output_limit (chars), env [NAME, …]"),
     "heading_ids": ((str,), "readable", "heading ids: readable (ASCII) or kramdown (as Jekyll makes them)"),
+    "translations": ((dict,), {}, "stale_notice (true/false), parity (true/false)"),
 }
 HEADING_IDS = ("readable", "kramdown")
 EXECUTION_KEYS = {"timeout": (int, float), "jobs": (int,), "tolerance": (dict,), "output_limit": (int,), "env": (list,)}
@@ -138,6 +146,7 @@ def parse_config(text: str, root: Path, path: str = "site.yaml") -> tuple[SiteCo
 
     execution, exec_problems = _parse_execution(values["execution"], text, path)
     problems += exec_problems
+    translations = _parse_switches(values["translations"], TranslationsConfig, "translations", text, path, problems)
     if any(not p.warning for p in problems):
         return None, problems
     return SiteConfig(
@@ -155,6 +164,7 @@ def parse_config(text: str, root: Path, path: str = "site.yaml") -> tuple[SiteCo
         output=values["output"],
         execution=execution,
         heading_ids=values["heading_ids"],
+        translations=translations,
         raw=data,
     ), problems
 
@@ -192,6 +202,20 @@ def _parse_execution(data: dict, text: str, path: str) -> tuple[ExecutionConfig,
         tolerance=tolerance,
         output_limit=int(data.get("output_limit", 20_000)),
     ), problems
+
+
+def _parse_switches(data: dict, record: type, name: str, text: str, path: str, problems: list[Problem]):
+    """A mapping of true/false settings into `record` (whose fields say the names and defaults)."""
+    values = {}
+    for key, value in data.items():
+        if key not in record.__dataclass_fields__:
+            problems.append(warning(path, _key_line(text, key), f"unknown setting `{name}.{key}` (ignored)"))
+        elif not isinstance(value, bool):
+            problems.append(error(path, _key_line(text, key), f"`{name}.{key}`: expected true or false, "
+                                                              f"got {type(value).__name__} {value!r}"))
+        else:
+            values[key] = value
+    return record(**values)
 
 
 def load_config(root: Path) -> tuple[SiteConfig, list[Problem]]:

@@ -26,7 +26,13 @@ DATE_ONLY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-?$")
 KNOWN_KEYS = {
     "layout", "title", "date", "categories", "category", "tags", "tag", "permalink", "published",
     "excerpt", "excerpt_separator", "description", "image", "lang", "translation_key", "draft", "slug",
+    "translated_from", "parity_ignore",
 }
+# what `parity_ignore` may name (the parity checks of sitegen/site/parity.py); numbers and links may
+# also name the values to ignore: `- numbers: [0.5, 3000]`, `- links: https://…`
+PARITY_KINDS = ("headings", "figures", "equations", "tables", "code", "numbers", "links")
+REVISION = re.compile(r"^[0-9a-f]{6,64}$")
+NUMBER = re.compile(r"^[-+\u2212]?\d[\d \u00a0\u202f,.]*(?:[eE][-+]?\d+)?$")
 TOP_KEY = re.compile(r"""^([^\s#:'"-][^:]*?)[ \t]*:(?:[ \t]|$)""")
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%z",
                 "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
@@ -57,7 +63,17 @@ class FrontMatter:
     lang: str | None = None
     translation_key: str | None = None
     slug: str | None = None
+    translated_from: "TranslatedFrom | None" = None
+    parity_ignore: tuple[tuple[str, str | None], ...] = ()   # (kind, value or None: every one)
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TranslatedFrom:
+    """`translated_from: {lang: fr, revision: 3fa2b1c0de}`: the version of this post's source (its
+    translation in `lang`) that this translation was last brought up to date with."""
+    lang: str
+    revision: str | None = None   # None: not recorded yet (`site.py translations --sync` records it)
 
 
 @dataclass(frozen=True)
@@ -284,6 +300,8 @@ def parse_source(source: Source) -> tuple[Post | None, list[Problem]]:
     front_slug = typed("slug", (str,), "a string")
     strings = {k: typed(k, (str,), "a string") for k in
                ("layout", "excerpt", "excerpt_separator", "description", "image", "translation_key")}
+    translated_from = _translated_from(data.get("translated_from"), path, line_of("translated_from"), problems)
+    parity_ignore = _parity_ignore(data.get("parity_ignore"), path, line_of("parity_ignore"), problems)
     if title is None:
         title = slug.replace("-", " ").capitalize()
     if problems:
@@ -295,9 +313,69 @@ def parse_source(source: Source) -> tuple[Post | None, list[Problem]]:
         excerpt=strings["excerpt"], excerpt_separator=strings["excerpt_separator"] or "<!--more-->",
         description=strings["description"], image=strings["image"], lang=lang,
         translation_key=strings["translation_key"], slug=front_slug,
+        translated_from=translated_from, parity_ignore=parity_ignore,
         extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
     )
     return Post(source, front, body, body_line, name_slug(front_slug) if front_slug else slug, when, lang, key_lines), []
+
+
+def _translated_from(value: Any, path: str, line: int, problems: list[Problem]) -> TranslatedFrom | None:
+    """`fr` (the language only, until `translations --sync` records the revision) or `{lang, revision}`."""
+    expected = "`translated_from`: expected {lang: fr, revision: \"…\"} or a language code"
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = {"lang": value}
+    if not isinstance(value, dict):
+        problems.append(error(path, line, f"{expected}, got {type(value).__name__} {value!r}"))
+        return None
+    unknown = sorted(str(k) for k in value if k not in ("lang", "revision"))
+    lang, revision = value.get("lang"), value.get("revision")
+    if isinstance(revision, int) and not isinstance(revision, bool):
+        revision = str(revision)   # an all-digit hash reads as a number
+    if unknown:
+        problems.append(error(path, line, f"`translated_from`: unknown key(s) {', '.join(unknown)} (expected lang and revision)"))
+    elif not isinstance(lang, str) or not lang:
+        problems.append(error(path, line, f"{expected}: `lang` is missing or not a string"))
+    elif revision is not None and not (isinstance(revision, str) and REVISION.match(revision)):
+        problems.append(error(path, line, f"`translated_from`: the revision must be the hexadecimal hash written by "
+                                          f"`site.py translations --sync` (in quotes), got {revision!r}"))
+    else:
+        return TranslatedFrom(lang, revision)
+    return None
+
+
+def _parity_ignore(value: Any, path: str, line: int, problems: list[Problem]) -> tuple[tuple[str, str | None], ...]:
+    """`[numbers, figures]`, or `- numbers: [0.5, "3 000"]` / `- links: https://…` for some values only."""
+    if value is None:
+        return ()
+    kinds = ", ".join(PARITY_KINDS)
+    if isinstance(value, (str, dict)):
+        value = [value]
+    if not isinstance(value, list):
+        problems.append(error(path, line, f"`parity_ignore`: expected a list of checks ({kinds}), got {type(value).__name__}"))
+        return ()
+    entries: list[tuple[str, str | None]] = []
+    for item in value:
+        pairs = list(item.items()) if isinstance(item, dict) else [(item, None)]
+        for kind, values in pairs:
+            if kind not in PARITY_KINDS:
+                problems.append(error(path, line, f"`parity_ignore`: unknown check {kind!r} (expected one of {kinds})"))
+                continue
+            if values is None:
+                entries.append((kind, None))
+                continue
+            if kind not in ("numbers", "links"):
+                problems.append(error(path, line, f"`parity_ignore`: `{kind}` takes no values (only numbers and links do)"))
+                continue
+            for one in values if isinstance(values, list) else [values]:
+                text = str(one)
+                if isinstance(one, bool) or not isinstance(one, (str, int, float)) or \
+                        (kind == "numbers" and not NUMBER.match(text)):
+                    problems.append(error(path, line, f"`parity_ignore`: {one!r} is not a {kind[:-1]}"))
+                else:
+                    entries.append((kind, text))
+    return tuple(entries)
 
 
 @lru_cache(maxsize=16384)

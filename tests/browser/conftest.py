@@ -81,8 +81,14 @@ class Served:
 
 
 @pytest.fixture
-def served(tmp_path):
-    server = Served(make_site("serve_site", tmp_path))
+def site_name() -> str:
+    """The fixture site `served` serves; a test module overrides it to serve another."""
+    return "serve_site"
+
+
+@pytest.fixture
+def served(tmp_path, site_name):
+    server = Served(make_site(site_name, tmp_path))
     yield server
     output = server.stop()
     assert "Traceback" not in output, output

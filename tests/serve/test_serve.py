@@ -500,3 +500,26 @@ def test_cli_public_warns_then_serves(site):
             process.kill()
     assert "WARNING: --public: serving on 0.0.0.0" in printed and url.startswith("http://0.0.0.0:")
     assert process.returncode == 0 and "Traceback" not in printed + out
+
+
+def test_the_terminal_says_which_translation_went_stale_and_the_page_shows_it(tmp_path):
+    from sitegen.translate import sync
+
+    site = make_site("translations", tmp_path)
+    fr, en = "content/posts/fr/2024-03-01-descente-de-gradient.md", "content/posts/en/2024-03-01-gradient-descent.md"
+    url_en = "/en/2024/03/01/gradient-descent/"
+    run = Running(site)
+    try:
+        assert b"stale-notice" not in request(run.server, url_en)[2]
+        post = site / fr
+        post.write_text(post.read_text(encoding="utf-8").replace("suffit ici.", "suffit ici, même bruitée."), encoding="utf-8")
+        wait_for(lambda: b"stale-notice" in request(run.server, url_en)[2])
+        said = [m for m in run.messages if m.startswith("Translation went stale: ")]
+        assert said == [f"Translation went stale: {en}: translation of {fr} is stale: 1 section changed since it was "
+                        f"made: \"Le principe\" (see `python site.py translations --diff {en}`)"]
+
+        sync(site, en)
+        wait_for(lambda: b"stale-notice" not in request(run.server, url_en)[2])
+        wait_for(lambda: f"Translation up to date again: {en}" in run.messages)
+    finally:
+        run.stop()

@@ -310,3 +310,17 @@ def test_execution_env_is_checked(value, shown):
     assert config is None
     p = only(problems, "execution.env")
     assert p.line == 3 and shown in p.message
+
+
+# --- translations ---------------------------------------------------------------------------------
+
+def test_translations_settings_default_on_and_are_checked():
+    config, problems = parse("")
+    assert config.translations.stale_notice is True and config.translations.parity is True
+    config, problems = parse("translations:\n  stale_notice: false\n  parity: false\n")
+    assert problems == [] and (config.translations.stale_notice, config.translations.parity) == (False, False)
+    config, problems = parse("translations:\n  notice: false\n")
+    assert only(warnings(problems), "translations.notice").line == 2
+    config, problems = parse("translations:\n  parity: 0\n")
+    assert config is None and str(only(errors(problems), "parity")) == \
+        "site.yaml:2: `translations.parity`: expected true or false, got int 0"

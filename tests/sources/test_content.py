@@ -451,3 +451,43 @@ def test_discover_drops_the_bom(tmp_path):
     (folder / "2021-04-05-x.md").write_bytes(b"\xef\xbb\xbf---\r\ntitle: a\r\n---\r\nB\r\n")
     [found], problems = discover(tmp_path, ("fr",))
     assert problems == [] and found.text == "---\ntitle: a\n---\nB\n"
+
+
+# --- translated_from and parity_ignore ----------------------------------------------------------
+
+def test_translated_from_reads_a_language_or_a_language_and_revision():
+    assert ok(front("title: x\ntranslated_from: fr\n"), lang="en").front.translated_from == content.TranslatedFrom("fr")
+    post = ok(front('title: x\ntranslated_from: {lang: fr, revision: "3fa2b1c0de"}\n'), lang="en")
+    assert post.front.translated_from == content.TranslatedFrom("fr", "3fa2b1c0de")
+    assert "translated_from" not in post.front.extra
+    assert ok(front("title: x\ntranslated_from: {lang: fr, revision: 1234567890}\n")).front.translated_from.revision == "1234567890"
+
+
+@pytest.mark.parametrize("value, message", [
+    ("[fr]", "`translated_from`: expected {lang: fr, revision: \"…\"} or a language code, got list ['fr']"),
+    ("{lang: fr, rev: x}", "`translated_from`: unknown key(s) rev (expected lang and revision)"),
+    ("{revision: abcdef}", "`translated_from`: expected {lang: fr, revision: \"…\"} or a language code: `lang` is missing"),
+    ("{lang: fr, revision: not-a-hash}", "`translated_from`: the revision must be the hexadecimal hash written by"),
+])
+def test_translated_from_errors_are_located(value, message):
+    [problem] = fails(front(f"title: x\ndate: 2021-04-05\ntranslated_from: {value}\n"))
+    assert problem.line == 4 and problem.message.startswith(message), problem.message
+
+
+def test_parity_ignore_reads_checks_and_values():
+    post = ok(front("title: x\nparity_ignore:\n  - headings\n  - numbers: [0.5, \"3 000\"]\n  - links: https://a.example/\n"))
+    assert post.front.parity_ignore == (("headings", None), ("numbers", "0.5"), ("numbers", "3 000"),
+                                        ("links", "https://a.example/"))
+    assert ok(front("title: x\nparity_ignore: numbers\n")).front.parity_ignore == (("numbers", None),)
+
+
+@pytest.mark.parametrize("value, message", [
+    ("[headlines]", "`parity_ignore`: unknown check 'headlines' (expected one of headings, figures, equations, "
+                    "tables, code, numbers, links)"),
+    ("[{tables: 2}]", "`parity_ignore`: `tables` takes no values (only numbers and links do)"),
+    ("[{numbers: [abc]}]", "`parity_ignore`: 'abc' is not a number"),
+    ("3", "`parity_ignore`: expected a list of checks (headings, figures, equations, tables, code, numbers, links), got int"),
+])
+def test_parity_ignore_errors_are_located(value, message):
+    [problem] = fails(front(f"title: x\nparity_ignore: {value}\n"))
+    assert problem.line == 3 and problem.message == message, problem.message
