@@ -10,7 +10,7 @@ from sites import FIXTURES, ROOT
 from sitegen.site.parity import compare_pair, link_problems, read_numbers
 from sitegen.site.i18n import translation_groups
 from sitegen.site.translations import check_translations, link_targets, pairs
-from sitegen.site.pages import url_of
+from sitegen.site.urls import url_of
 from sitegen.sources.config import load_config
 from sitegen.sources.content import Source, discover, parse_source
 
