@@ -363,9 +363,9 @@ def check_translation_drift(root: Path, posts: list[Post], urls: dict[str, str],
     """Drift and parity of every translation (drafts too), past revisions from `store` or git. The
     revisions and comparisons are memoized in .cache by the digests of the posts' files (`digests`,
     when the build took them), so a rebuild redoes only the posts edited."""
-    from .site import CHECKED, check_translations, link_targets
+    from .site import CHECKED, check_translations, checks_version, link_targets
 
-    memo = PersistentMemo(root / ".cache" / "translations.pickle", "1", CHECKED.table)
+    memo = PersistentMemo(root / ".cache" / "translations.pickle", checks_version(), CHECKED.table)
     CHECKED.used.clear()
     everywhere = {**{p.path: url_of(p, config) for p in posts if p.path not in urls}, **urls}
     report = check_translations(posts, config.languages, config.default_language,

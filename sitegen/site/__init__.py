@@ -12,7 +12,7 @@ from .urls import expand_permalink, output_ext, output_path, post_output_ext, re
 
 # The translation checks (drift, parity, the store of past revisions) load on first use: a build
 # with nothing to do never needs them, and importing them is ~5 ms of such a build.
-LAZY = {"CHECKED": "scan", "RevisionStore": "revstore", **{name: "translations" for name in (
+LAZY = {"CHECKED": "scan", "checks_version": "scan", "RevisionStore": "revstore", **{name: "translations" for name in (
     "Change", "Revision", "TranslationReport", "Tracked", "check_translations", "compare", "cut",
     "link_targets", "revision_of", "summary", "sync_hint")}}
 
@@ -27,7 +27,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "BODIES_READ", "build_pages", "Change", "check_translations", "CHECKED", "compare", "cut", "DATES",
+    "BODIES_READ", "build_pages", "Change", "check_translations", "CHECKED", "checks_version", "compare", "cut", "DATES",
     "Download", "expand_permalink", "format_date", "known_layouts", "link_targets", "make_view",
     "merge_terms", "output_ext", "output_path", "Page", "post_output_ext", "redirect_html", "redirects",
     "Revision", "revision_of", "RevisionStore", "sitemap_page", "summary", "sync_hint", "Tracked",

@@ -23,7 +23,6 @@ from ..errors import Problem, warning
 from ..sources import Post, split_fences
 from .scan import CHECKED, Part, fingerprint, split_parts
 
-VERSION = "1"
 KINDS = {"figures": "figure", "equations": "display equation", "tables": "table", "code": "code block"}
 DECIMAL_COMMA = {"fr", "de", "es", "it", "pt", "nl", "ru", "pl", "cs", "sv", "da", "nb", "fi", "tr", "ca", "ro"}
 # a number as each kind of language writes it: « 3 000,5 » (spaces group, comma or point for decimals)
@@ -84,6 +83,7 @@ ATTRS = re.compile(r"\{:?[ \t]*[#.][^{}\n]*\}|\{[^{}\n]*=[^{}\n]*\}")
 FOOTNOTE = re.compile(r"\[\^[^\]]+\]:?")
 BARE_URL = re.compile(r"(?:https?|ftp)://\S+")
 TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$|^[ \t]*\|[ \t]*:?-+:?[ \t]*\|[ \t]*$")
+LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|[0-9]+[.)])[ \t]")
 FENCE_TEXT = re.compile(r"\b(?:caption|alt)=\"((?:[^\"\\]|\\.)*)\"")
 
 
@@ -162,7 +162,7 @@ def read_numbers(text: str, lang: str, first_line: int = 1) -> list[Number]:
         after = WORD.match(text, m.end())
         if after and after.group(0).lower() not in ORDINALS[comma]:
             continue   # a unit or a name glued to it: 2D, 3x
-        if text[m.end():m.end() + 2] in (". ", ") ", ".\t", ")\t") and not text[text.rfind("\n", 0, start) + 1:start].strip():
+        if text[m.end():m.end() + 2] in (". ", ") ", ".\t", ")\t") and _list_marker(text, start, m.group(0)):
             continue   # the number of an ordered list's item
         mantissa, _, exponent = written.replace("E", "e").partition("e")
         if comma:
@@ -175,6 +175,17 @@ def read_numbers(text: str, lang: str, first_line: int = 1) -> list[Number]:
         line, counted = line + text.count("\n", counted, start), start
         found.append(Number(value, written, line))
     return found
+
+
+def _list_marker(text: str, start: int, written: str) -> bool:
+    """Whether the number at `start` (followed by `.` or `)` and a space) numbers a list item: first on
+    its line, and after a blank line or another item (only a 1 may interrupt a paragraph), not a
+    wrapped sentence's number (« arrondit à\n14) ; »)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():
+        return False
+    previous = text[text.rfind("\n", 0, max(line_start - 1, 0)) + 1:max(line_start - 1, 0)] if line_start else ""
+    return not previous.strip() or bool(LIST_ITEM.match(previous)) or written == "1"
 
 
 def number_words(text: str, lang: str) -> frozenset[float]:
@@ -278,7 +289,7 @@ def _canonical_number(text: str, lang: str) -> set[str]:
 def compare_pair(source: Post, translation: Post, source_print: str | None = None,
                  translation_print: str | None = None) -> Compared:
     """Everything but links, memoized (scan.CHECKED) by both versions' fingerprints (given when known)."""
-    key = ("pair", VERSION, source.path, translation.path, source_print or fingerprint(source),
+    key = ("pair", source.path, translation.path, source_print or fingerprint(source),
            translation_print or fingerprint(translation))
     return CHECKED.get(key, lambda: _compare(source, translation))
 

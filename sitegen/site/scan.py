@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 from ..markup import kramdown_id
@@ -26,6 +28,14 @@ INLINE_MARKS = re.compile(r"[*_`~]+|\[([^\]]*)\]\([^)]*\)|<[^>]+>")
 # fingerprints of the posts they read: the build keeps it in .cache between runs (sitegen/memo.py),
 # so a rebuild reads again only the posts an edit touched.
 CHECKED = Memo(track=True)
+
+
+@lru_cache(maxsize=1)
+def checks_version() -> str:
+    """What CHECKED's entries depend on besides the posts: the code that computes them, so an
+    edit to it is never answered from an older memo."""
+    here = Path(__file__).parent
+    return hashlib.sha1(b"".join((here / name).read_bytes() for name in ("scan.py", "parity.py", "translations.py"))).hexdigest()
 
 
 def fingerprint(post: Post) -> str:
