@@ -145,7 +145,7 @@ def test_numbers_in_code_math_urls_and_names_are_not_prose():
     ("en", "3,000 steps, 0.5 and −2.88; 1.9e-06; the 15th; top-5; B7 and 2D", [3000, 0.5, -2.88, 1.9e-06, 15, 5]),
     ("en", "(1,2) and 10,000 or 1,797.5", [1, 2, 10000, 1797.5]),
     # a list's item numbers are not prose; a wrapped sentence's number at a line start is
-    ("fr", "arrondit à\n14) ; puis\n\n1. un\n2. deux\n\ntexte\n1. trois\n2015. Fin", [14, 2015]),
+    ("fr", "arrondit à\n14) ; puis\n\n1. un\n2. deux\n\ntexte\n1. trois\n\nen\n2015. Fin", [14, 2015]),
 ])
 def test_numbers_are_read_as_each_language_writes_them(lang, text, values):
     assert [n.value for n in read_numbers(text, lang)] == values
