@@ -6,10 +6,22 @@ with pymdown-extensions, LaTeX to MathML, French typography, Pygments highlighti
 trigger tables that keep Python-Markdown fast.
 """
 from .highlight import HIGHLIGHTED, highlight, pygments_css
-from .kramdown import kramdown_id
 from .markdown import PLACEHOLDER, Rendered, TocEntry, render
 from .math import MATHML
 from .typography import french
+
+
+
+def __getattr__(name: str):
+    """`kramdown_id` (kramdown's heading ids, which translation checks match links against) loads on
+    first use: kramdown.py imports Python-Markdown, which a build with nothing to render never needs."""
+    if name != "kramdown_id":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from .kramdown import kramdown_id
+
+    globals()[name] = kramdown_id
+    return kramdown_id
+
 
 __all__ = [
     "HIGHLIGHTED", "MATHML", "PLACEHOLDER", "Rendered", "TocEntry", "french", "highlight", "kramdown_id",

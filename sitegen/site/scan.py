@@ -13,7 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from ..markup import kramdown_id
 from ..memo import Memo
 from ..sources import Post, slugify, split_fences
 
@@ -88,6 +87,8 @@ def anchors(headings: list[Heading]) -> list[str]:
 
 def all_anchors(headings: list[Heading]) -> list[set[str]]:
     """Each heading's ids under either scheme (`heading_ids: kramdown` too): what a link may name."""
+    from ..markup import kramdown_id   # loads Python-Markdown: only for a post with an in-page link
+
     counts: dict[str, int] = {}
     return [{readable, heading.explicit_id or kramdown_id(heading.title, counts)}
             for readable, heading in zip(anchors(headings), headings)]
