@@ -102,9 +102,11 @@ def test_the_article_shows_checked_outputs_and_figures(site):
                               ("en", "en/2021/04/05/batch-normalization/index.html",
                                "content/posts/en/2021-04-05-batch-normalization.md")):
         doc = parse((out / rel).read_bytes())
-        fences = sum(line.startswith("```python exec") for line in (root / source).read_text().splitlines())
+        fences = [line for line in (root / source).read_text().splitlines() if line.startswith("```python exec")]
+        hidden = [f for f in fences if "hide_code" in f and "hide_output" in f and "caption=" not in f]
         blocks = [f for f in doc.find_all("figure") if f.has_class("exec")]
-        assert len(blocks) == fences
+        assert len(blocks) == len(fences) - len(hidden) and hidden   # a block hiding everything shows nothing
+        assert not [f for f in blocks if not f.children and not f.text.strip()]
         figures = doc.find_all("img", **{"class": "exec-figure"})
         assert len(figures) >= 8
         assert all(0 < len(img.attrs["alt"].strip()) <= 200 for img in figures)
