@@ -41,6 +41,7 @@ from .site import (
     known_layouts,
     make_view,
     merge_terms,
+    modified_dates,
     output_ext,
     output_path,
     post_output_ext,
@@ -61,6 +62,7 @@ from .sources import (
     decode_text,
     discover,
     is_visible,
+    last_commits,
     link_table,
     liquid_context,
     load_config,
@@ -174,6 +176,8 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
         texts = {post.path: apply_liquid(post, urls[post.path], table, config, problems) for post in posts}
         if liquid.grew:
             liquid.save(keep=LIQUID_USED.__contains__)   # the file stays the size of the site
+        modified, date_problems = modified_dates(posts, last_commits(root))
+        problems += date_problems
 
     with stage("blocks") as problems:
         samples = read_samples(inputs, problems)
@@ -211,19 +215,17 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
                     continue   # the same figure drawn for both languages
                 problems += [p for p in [tree.add(path, data, post.path)] if p]
             views.append(make_view(post, rendered, urls[post.path], prep.downloads, body_key,
-                                   lambda key=body_key: cache.html(key)))
+                                   lambda key=body_key: cache.html(key), modified.get(post.path), config.author))
 
     with stage("pages") as problems:
         versions = {urls[p.path]: {lang: urls[q.path] for lang, q in group.items()}
                     for group in groups.values() for p in group.values()}
-        labels = {lang: {k: strings[lang](k) for k in ("categories", "tags", "archive", "not_found")}
-                  for lang in config.languages}
         templates = {path.split("/", 1)[1] for path in inputs if path.startswith("templates/")}
         views, layout_problems = known_layouts(views, lambda layout: template_name(layout) in templates,
                                                {p.path: p.line_of("layout") for p in posts})
         views, term_problems = merge_terms(views)
         problems += layout_problems + term_problems
-        pages = build_pages(config, views, versions, labels)
+        pages = build_pages(config, views, versions, {lang: strings[lang].table for lang in config.languages})
         for post in posts:   # redirect_from: small pages at the old URLs
             moved, redirect_problems = redirects(post, urls[post.path], config)
             problems += redirect_problems + [p for path, data in moved for p in [tree.add(path, data, post.path)] if p]
