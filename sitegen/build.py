@@ -38,6 +38,7 @@ from .render import RenderCache, Renderer, post_problems, prepare, render_all, s
 from .site import (
     DATES,
     build_pages,
+    index_languages,
     known_layouts,
     make_view,
     merge_terms,
@@ -250,6 +251,9 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
                          path_of)
             dates.save()
 
+        with stage("search") as problems:
+            add_search_index(pages, tree, manifest, out, cache, problems, path_of)
+
         with stage("assets") as problems:
             add_static(inputs, tree, problems)
             problems += [p for p in [tree.add("assets/pygments.css", pygments_css(), "the Pygments styles")] if p]
@@ -311,6 +315,36 @@ def render_pages(pages: list, theme: str, renderer: Renderer, cache: RenderCache
         if claim:
             problems.append(claim)
     cache.end_build({path: key for _, path, _, key in claims})
+
+
+def add_search_index(pages: list, tree: OutputTree, manifest: Manifest | None, out: Path, cache: RenderCache,
+                     problems: list[Problem], path_of: Callable) -> None:
+    """Each language's Pagefind bundle at /<lang>/pagefind/: kept as it is when every page it
+    indexes kept its key (site/search.py), else made again from the pages' bytes."""
+    indexed: dict[str, list[str]] = {}
+    for page in pages:
+        path = path_of(page)
+        if page.post is not None and page.lang and not page.noindex and path.endswith(".html"):
+            indexed.setdefault(page.lang, []).append(path)
+    version = installed_versions(("pagefind-bin-extended",))["pagefind-bin-extended"]
+    todo, keys = {}, {}
+    for lang, paths in indexed.items():
+        key = keys[lang] = digest(repr((version, sorted((path, tree.keys.get(path, "")) for path in paths))))
+        prefix = f"{lang}/pagefind/"
+        previous = [rel for rel in manifest.files if rel.startswith(prefix)] if manifest is not None else []
+        if previous and all(manifest.page_intact(rel, key, out) for rel in previous):
+            problems += [p for p in (tree.keep(rel, "the search index", key) for rel in previous) if p]
+        elif key in cache.bundles:   # serve: this language's pages are as they were at some earlier rebuild
+            problems += [p for p in (tree.add(prefix + rel, data, "the search index", key)
+                                     for rel, data in cache.bundles[key].items()) if p]
+        else:
+            todo[lang] = {path: tree.files[path] if path in tree.files else (out / path).read_bytes() for path in paths}
+    bundles, failures = index_languages(todo)
+    problems += [error("the search index", None, message) for message in failures]
+    for lang, files in bundles.items():
+        cache.bundles[keys[lang]] = files
+        problems += [p for p in (tree.add(f"{lang}/pagefind/{rel}", data, "the search index", keys[lang])
+                                 for rel, data in files.items()) if p]
 
 
 def theme_key(root: Path, config: SiteConfig, strings: dict, site) -> str:

@@ -17,21 +17,10 @@ from sitegen.sources.config import load_config
 from sitegen.sources.content import discover, parse_source
 from sitegen.site.urls import output_path, url_of
 
-PARTS = ("site.yaml", "content", "templates", "static", "i18n", "code_samples", ".cache")
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """A copy of the project (with its execution cache when there is one), built once."""
-    root = tmp_path_factory.mktemp("repo")
-    for part in PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, root / part, ignore=shutil.ignore_patterns("__pycache__", "manifest.json"))
-        elif source.is_file():
-            shutil.copy2(source, root / part)
-    report = build(root)
-    return root, root / "_site", report
+def site(repo_site):
+    """A copy of the project, built once per test run (conftest.repo_site)."""
+    return repo_site
 
 
 def posts(root: Path):

@@ -8,11 +8,12 @@ page is to search engines, social cards and feeds (metadata); indexes the site f
 from .i18n import DATES, format_date, translation_groups
 from .metadata import absolute_html, citation, json_ld, modified_dates, page_title
 from .pages import BODIES_READ, Download, Page, build_pages, known_layouts, make_view, merge_terms, sitemap_page
+from .search import index_languages
 from .urls import expand_permalink, output_ext, output_path, post_output_ext, redirect_html, redirects, url_of
 
 __all__ = [
     "BODIES_READ", "DATES", "Download", "Page", "absolute_html", "build_pages", "citation", "expand_permalink",
-    "format_date", "json_ld", "known_layouts", "make_view", "merge_terms", "modified_dates", "output_ext",
+    "format_date", "index_languages", "json_ld", "known_layouts", "make_view", "merge_terms", "modified_dates", "output_ext",
     "output_path", "page_title", "post_output_ext", "redirect_html", "redirects", "sitemap_page",
     "translation_groups", "url_of"
 ]
