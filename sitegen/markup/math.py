@@ -68,17 +68,22 @@ def to_mathml(latex: str, display: bool) -> str:
 
 
 def _convert(latex: str, display: bool) -> str:
-    """One expression (without delimiters) → a <math> element named by its LaTeX (alttext, which
-    Chromium exposes as the accessible name); MathError on bad or unsupported input."""
+    """One expression (without delimiters) → a <math> element named by its LaTeX: `alttext` is
+    MathML's text alternative, but Chromium does not expose it (measured: empty name), so
+    `aria-label` says the same. MathError on bad or unsupported input."""
     for construct, hint in UNSUPPORTED.items():
         if re.search(re.escape(construct) + r"(?![a-zA-Z])", latex):
             raise MathError(f"`{construct}` is not rendered correctly in browsers: {hint}")
     import xml.etree.ElementTree as ET
 
     root = _tree(latex, display)
+    if root.get("display") == "inline":
+        del root.attrib["display"]   # the default
     root.set("alttext", " ".join(latex.split()))
+    root.set("aria-label", root.get("alttext"))
     ET.register_namespace("", NS)
-    return ET.tostring(root, encoding="unicode")
+    # HTML puts <math> in the MathML namespace by itself: the declaration is bytes on every formula
+    return ET.tostring(root, encoding="unicode").replace(f' xmlns="{NS}"', "", 1)
 
 
 def _tree(latex: str, display: bool):
@@ -163,6 +168,10 @@ def _rows(body: str) -> list[str]:
 
 
 def _finish(element, parts: list) -> None:
+    while len(element) == 1 and element[0].tag == _q("mrow") and element.tag in (_q("mrow"), _q("math")):
+        inner = element[0]   # latex2mathml nests rows in rows: one level draws the same
+        element.remove(inner)
+        element.extend(list(inner))
     for index, child in enumerate(list(element)):
         if child.tag == _q("mtext") and child.text and PLACEHOLDER.fullmatch(child.text):
             element.remove(child)
@@ -175,8 +184,26 @@ def _finish(element, parts: list) -> None:
             child[0].set("movablelimits", "true")
         elif tag == "mo" and child.get("minsize") and not child.get("stretchy"):
             child.set("stretchy", "true")   # \big| : '|' must be told to stretch to its size
-        elif tag == "mi" and child.text and len(child.text) == 1 and "\u0391" <= child.text <= "\u03a9":
-            child.set("mathvariant", "normal")   # \Sigma upright, as in LaTeX (Chromium slants one-letter <mi>)
+        elif tag == "mi" and child.text and len(child.text) == 1 and not child.get("mathvariant"):
+            if "\u0391" <= child.text <= "\u03a9":
+                child.set("mathvariant", "normal")   # \Sigma upright, as in LaTeX (Chromium slants one-letter <mi>)
+            else:
+                child.text = ITALIC.get(child.text, child.text)
+
+
+def _italic_letters() -> dict[str, str]:
+    """Chromium draws a one-letter <mi> in its mathematical italic (x → 𝑥), but picks the font file
+    by the letter as written, so θ would fetch the file holding upright Greek; written italic, one
+    file serves both. (The accessible name is the LaTeX, so nothing reads the code points.)"""
+    letters = {chr(ord("A") + i): chr(0x1D434 + i) for i in range(26)}
+    letters.update({chr(ord("a") + i): chr(0x1D44E + i) for i in range(26)})
+    letters["h"] = "\u210e"   # the italic h lives in the letterlike block
+    letters.update({chr(0x3B1 + i): chr(0x1D6FC + i) for i in range(25)})
+    letters.update(zip("\u03f5\u03d1\u03f0\u03d5\u03f1\u03d6", "\U0001D716\U0001D717\U0001D718\U0001D719\U0001D71A\U0001D71B"))
+    return letters
+
+
+ITALIC = _italic_letters()
 
 
 def strip_delimiters(text: str) -> str:
