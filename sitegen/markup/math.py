@@ -76,12 +76,17 @@ def _convert(latex: str, display: bool) -> str:
             raise MathError(f"`{construct}` is not rendered correctly in browsers: {hint}")
     import xml.etree.ElementTree as ET
 
-    root = _tree(latex, display)
+    ET.register_namespace("", NS)
+    return _serialize(_tree(latex, display), latex)
+
+
+def _serialize(root, latex: str) -> str:
+    import xml.etree.ElementTree as ET
+
     if root.get("display") == "inline":
         del root.attrib["display"]   # the default
     root.set("alttext", " ".join(latex.split()))
     root.set("aria-label", root.get("alttext"))
-    ET.register_namespace("", NS)
     # HTML puts <math> in the MathML namespace by itself: the declaration is bytes on every formula
     return ET.tostring(root, encoding="unicode").replace(f' xmlns="{NS}"', "", 1)
 
