@@ -1,7 +1,6 @@
 """The repository's own site, built end to end (its code samples executed, or taken from the cache)."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,6 @@ import pytest
 from sites import ROOT
 from htmltools import parse
 from sitecheck import alternates, broken_links, hreflang_problems, html_pages, switcher
-from sitegen.build import build
 from sitegen.sources.config import load_config
 from sitegen.sources.content import discover, parse_source
 from sitegen.site.urls import output_path, url_of
@@ -79,7 +77,8 @@ def test_sitemap_lists_every_page(site):
     config, _ = load_config(root)
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = {u.find("s:loc", ns).text for u in ET.parse(out / "sitemap.xml").getroot().findall("s:url", ns)}
-    expected = {config.absolute(url) for url in html_pages(out) if url.endswith("/") and "/page/" not in url}
+    expected = {config.absolute(url) for url in html_pages(out) if url.endswith("/") and "/page/" not in url
+                and not url.endswith("/search/")}   # search results: noindex
     assert locs == expected
 
 
