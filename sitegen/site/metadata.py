@@ -125,13 +125,8 @@ def structured_data(page: Any, site: Any, lang: str, description: str, image: st
                 data["translationOfWork"] = {"@type": "BlogPosting", "@id": original + "#post", "url": original}
         return {k: v for k, v in data.items() if v is not None}
     if page.template in ("home", "root"):
-        search = absolute(f"/{lang}/search/") + "?q={search_term_string}"
-        data = {"@context": "https://schema.org", "@type": "WebSite", "name": site.title[lang] if page.lang else page.title,
+        return {"@context": "https://schema.org", "@type": "WebSite", "name": site.title[lang] if page.lang else page.title,
                 "url": url, "description": description, "inLanguage": lang if page.lang else list(site.languages)}
-        if page.lang:
-            data["potentialAction"] = {"@type": "SearchAction", "target": search,
-                                       "query-input": "required name=search_term_string"}
-        return data
     kind = "CollectionPage" if page.template in ("term", "terms", "archive") else "WebPage"
     return {"@context": "https://schema.org", "@type": kind, "name": page.title, "url": url,
             "description": description, "inLanguage": lang, "isPartOf": blog}
