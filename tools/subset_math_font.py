@@ -68,7 +68,7 @@ CHARACTERS = ranges(
 # letters, upright Greek, the other operators) is a second file the browser fetches only for a page
 # that uses one of its characters.
 # (rarer big operators, ⋃ ⨁ …, and the over/under braces keep one size: 1.4 KB for ⏞⏟ alone)
-STRETCHY = set(map(ord, "()[]{}|/\\‖⟨⟩⌈⌉⌊⌋√∑∏∫∮←→⇐⇒^~¯‾ˆ˜"))
+STRETCHY = set(map(ord, "()[]{}|/\\‖⟨⟩⌈⌉⌊⌋√∑∏∫∮←→⇐⇒^~¯ˆ˜"))
 COMMON = set(map(ord, "∀∂∃∅∇∈∉∋−∓∗∘∙∝∞∣∥∧∨∩∪∼≃≅≈≠≡≤≥≪≫⊂⊃⊆⊇⊕⊗⊙⊤⊥⋅⋯⋮⋱…′″‴ℓℝℕℤℚℂℎ±×÷·¬°"
                           "ΓΔΘΛΞΠΣΥΦΨΩ"     # upright capitals: math.py keeps \Sigma upright, as LaTeX does
                           "ℬℰℱℋℐℒℳℛ"))      # \mathcal letters that live outside the script block
@@ -99,7 +99,7 @@ def subset(source: Path, target: Path, characters: set[int]) -> str:
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 16, 17]
     options.notdef_outline = True
     options.drop_tables += ["FFTM"]
-    font = TTFont(str(source))
+    font = TTFont(str(source), recalcTimestamp=False)   # the same bytes on every run
     variants = font["MATH"].table.MathVariants
     for construction in list(variants.VertGlyphConstruction) + list(variants.HorizGlyphConstruction):
         if len(construction.MathGlyphVariantRecord) > VARIANTS:
