@@ -101,8 +101,13 @@
   }
   var resizing;
   window.addEventListener("resize", function () { clearTimeout(resizing); resizing = setTimeout(syncTabStops, 100); });
-  syncTabStops();
-  if (document.fonts && document.fonts.ready) document.fonts.ready.then(syncTabStops);
+  /* measuring forces a layout: not while the page is loading, but once it is idle */
+  var later = window.requestIdleCallback || function (f) { return setTimeout(f, 200); };
+  var whenLoaded = function (f) {
+    if (document.readyState === "complete") later(f); else window.addEventListener("load", function () { later(f); });
+  };
+  whenLoaded(syncTabStops);
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(function () { whenLoaded(syncTabStops); });
 
   /* Contents: open beside the text on wide screens, folded above it on small ones; the link of
      the section being read is marked. */
@@ -132,7 +137,7 @@
     window.addEventListener("scroll", function () {
       if (!ticking) { ticking = true; requestAnimationFrame(function () { ticking = false; mark(); }); }
     }, { passive: true });
-    mark();
+    whenLoaded(mark);
   }
 
   /* Back to top, once the reader is two screens down (small screens; the contents column has its own). */
@@ -140,7 +145,7 @@
   if (up) {
     var place = function () { up.hidden = window.scrollY < 2 * window.innerHeight; };
     window.addEventListener("scroll", place, { passive: true });
-    place();
+    whenLoaded(place);
   }
 
   /* Figures open at full size in a dialog (Escape or the button closes it). */
