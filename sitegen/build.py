@@ -340,7 +340,7 @@ def add_search_index(pages: list, tree: OutputTree, manifest: Manifest | None, o
         else:
             todo[lang] = {path: tree.files[path] if path in tree.files else (out / path).read_bytes() for path in paths}
     bundles, failures = index_languages(todo)
-    problems += [error("the search index", None, message) for message in failures]
+    problems += [(warning if soft else error)("the search index", None, message) for soft, message in failures]
     for lang, files in bundles.items():
         cache.bundles[keys[lang]] = files
         problems += [p for p in (tree.add(f"{lang}/pagefind/{rel}", data, "the search index", keys[lang])

@@ -83,8 +83,6 @@ def _convert(latex: str, display: bool) -> str:
 def _serialize(root, latex: str) -> str:
     import xml.etree.ElementTree as ET
 
-    if root.get("display") == "inline":
-        del root.attrib["display"]   # the default
     root.set("alttext", " ".join(latex.split()))
     root.set("aria-label", root.get("alttext"))
     # HTML puts <math> in the MathML namespace by itself: the declaration is bytes on every formula

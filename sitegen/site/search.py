@@ -35,12 +35,14 @@ def executable() -> str | None:
     return str(get_executable())
 
 
-def index_languages(pages: dict[str, dict[str, bytes]]) -> tuple[dict[str, dict[str, bytes]], list[str]]:
-    """{lang: {output path: HTML}} → ({lang: {path inside the bundle: bytes}}, error messages).
-    The languages are indexed side by side, one Pagefind process each."""
+def index_languages(pages: dict[str, dict[str, bytes]]) -> tuple[dict[str, dict[str, bytes]], list[tuple[bool, str]]]:
+    """{lang: {output path: HTML}} → ({lang: {path inside the bundle: bytes}}, [(is a warning, message)]).
+    The languages are indexed side by side, one Pagefind process each. Pages with no text to index
+    (a theme of the author's own, a language with one empty page) leave that language without
+    search, with a warning."""
     binary = executable()
     if binary is None:
-        return {}, ["Pagefind is not installed (pip install 'pagefind[extended]'): the search index cannot be built"]
+        return {}, [(False, "Pagefind is not installed (pip install 'pagefind[extended]'): the search index cannot be built")]
     shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
     with tempfile.TemporaryDirectory(prefix="sitegen-search-", dir=shm) as tmp:
         runs = {}
@@ -57,7 +59,9 @@ def index_languages(pages: dict[str, dict[str, bytes]]) -> tuple[dict[str, dict[
         for lang, run in runs.items():
             output, _ = run.communicate()
             if run.returncode != 0:
-                problems.append(f"Pagefind failed on the {lang} pages (exit {run.returncode}): {output.strip()[-800:]}")
+                empty = "not able to build an index" in output
+                problems.append((empty, f"no search in `{lang}`: Pagefind found no text to index in its pages" if empty else
+                                 f"Pagefind failed on the {lang} pages (exit {run.returncode}): {output.strip()[-800:]}"))
                 continue
             out = Path(tmp, lang, "bundle")
             bundles[lang] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))

@@ -45,7 +45,7 @@ def test_fine_constructs_produce_math(latex, element):
 def test_display_block_vs_inline():
     _, inline = mathml("x^2", display=False)
     _, block = mathml("x^2", display=True)
-    assert "display" not in inline.attrs      # inline is MathML's default
+    assert inline.attrs["display"] == "inline"
     assert block.attrs["display"] == "block"
     assert inline.find("msup") is not None
 
