@@ -45,25 +45,38 @@ def index_languages(pages: dict[str, dict[str, bytes]]) -> tuple[dict[str, dict[
         return {}, [(False, "Pagefind is not installed (pip install 'pagefind[extended]'): the search index cannot be built")]
     shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
     with tempfile.TemporaryDirectory(prefix="sitegen-search-", dir=shm) as tmp:
-        runs = {}
-        for lang, files in pages.items():
-            site, out = Path(tmp, lang, "site"), Path(tmp, lang, "bundle")
-            for rel, data in files.items():
-                target = site / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-            runs[lang] = subprocess.Popen(
-                [binary, "--site", str(site), "--output-path", str(out), "--silent"],
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        bundles, problems = {}, []
-        for lang, run in runs.items():
-            output, _ = run.communicate()
-            if run.returncode != 0:
-                empty = "not able to build an index" in output
-                problems.append((empty, f"no search in `{lang}`: Pagefind found no text to index in its pages" if empty else
-                                 f"Pagefind failed on the {lang} pages (exit {run.returncode}): {output.strip()[-800:]}"))
-                continue
-            out = Path(tmp, lang, "bundle")
-            bundles[lang] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-                             if p.is_file() and bundle_files(p.relative_to(out).as_posix(), lang)}
-        return bundles, problems
+        runs: dict[str, subprocess.Popen] = {}
+        try:
+            return _run(runs, pages, binary, tmp)
+        finally:
+            for run in runs.values():   # interrupted (Ctrl-C, SIGTERM): no indexer outlives the build
+                if run.poll() is None:
+                    run.kill()
+                    run.wait()
+
+
+def _run(runs: dict, pages: dict[str, dict[str, bytes]], binary: str,
+         tmp: str) -> tuple[dict[str, dict[str, bytes]], list[tuple[bool, str]]]:
+    """Each language's pages into `tmp`, one Pagefind per language (recorded in `runs` as started),
+    and what they wrote."""
+    for lang, files in pages.items():
+        site, out = Path(tmp, lang, "site"), Path(tmp, lang, "bundle")
+        for rel, data in files.items():
+            target = site / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        runs[lang] = subprocess.Popen(
+            [binary, "--site", str(site), "--output-path", str(out), "--silent"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    bundles, problems = {}, []
+    for lang, run in runs.items():
+        output, _ = run.communicate()
+        if run.returncode != 0:
+            empty = "not able to build an index" in output
+            problems.append((empty, f"no search in `{lang}`: Pagefind found no text to index in its pages" if empty else
+                             f"Pagefind failed on the {lang} pages (exit {run.returncode}): {output.strip()[-800:]}"))
+            continue
+        out = Path(tmp, lang, "bundle")
+        bundles[lang] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+                         if p.is_file() and bundle_files(p.relative_to(out).as_posix(), lang)}
+    return bundles, problems
