@@ -12,7 +12,7 @@ lighthouse="tests/browser/node_modules/.bin/lighthouse"
 [ -x "$lighthouse" ] || { echo "run: (cd tests/browser && npm ci --ignore-scripts)" >&2; exit 1; }
 python="${PYTHON:-python3}"
 port="$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-"$python" -m http.server "$port" --bind 127.0.0.1 --directory "$site" >/dev/null 2>&1 &
+"$python" tools/serve_gzip.py "$site" "$port" &   # gzip, as a host serves text
 server=$!
 out="$(mktemp -d)"
 trap 'kill $server; rm -rf "$out"' EXIT
