@@ -231,6 +231,8 @@ def test_images_say_their_size(page, repo_served):
 def test_only_regions_that_scroll_are_tab_stops(page, repo_served):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(repo_served.url + FR_POST)
+    # the script measures once the page is idle, and marks what it measured
+    page.wait_for_function("document.querySelectorAll('pre:not([data-scroll]), .math:not([data-scroll])').length === 0")
     state = page.eval_on_selector_all("pre, .math, .table-scroll", "els => els.map(e => [e.scrollWidth > e.clientWidth + 1, e.getAttribute('tabindex')])")
     assert state and all((tab == "0") == scrolls for scrolls, tab in state), state
     wide = sum(1 for scrolls, _ in state if scrolls)
