@@ -68,3 +68,14 @@ def test_styles_come_from_accessible_pygments(style):
     from pygments.styles import get_style_by_name
 
     assert get_style_by_name(style) is not None and style in CSS.splitlines()[0]
+
+
+def test_tokens_in_the_text_colour_carry_no_span():
+    from sitegen.markup.highlight import PLAIN
+
+    plain = re.search(r"([^{}\n]*)\{ color: var\(--hl7\) \}", CSS).group(1)
+    blocks = re.findall(r"\{([^{}]*--hl-fg:[^{}]*)\}", CSS)
+    assert len(blocks) == 3 and all(variables(b)["hl7"] == variables(b)["hl-fg"] for b in blocks)       # hl7 is the text's colour
+    assert {c.strip().removeprefix(".highlight .") for c in plain.split(",")} == set(PLAIN)
+    html = highlight("print(x, y)\n", "python")
+    assert '<span class="nb">print</span>(x, y)' in html
