@@ -80,11 +80,12 @@
   });
 
   /* Tables wider than the column scroll in a labelled region; the others fit. */
-  document.querySelectorAll(".content table").forEach(function (table) {
+  var tables = document.querySelectorAll(".content table");
+  tables.forEach(function (table, index) {
     var region = document.createElement("div");
     region.className = "table-scroll";
-    region.setAttribute("role", "region");
-    region.setAttribute("aria-label", ui.table);
+    region.setAttribute("role", "region");   /* landmarks need distinct names: Tableau 1, Tableau 2… */
+    region.setAttribute("aria-label", tables.length > 1 ? ui.table + " " + (index + 1) : ui.table);
     table.parentNode.insertBefore(region, table);
     region.appendChild(table);
   });
