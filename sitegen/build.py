@@ -38,9 +38,11 @@ from .render import RenderCache, Renderer, post_problems, prepare, render_all, s
 from .site import (
     DATES,
     build_pages,
+    index_languages,
     known_layouts,
     make_view,
     merge_terms,
+    modified_dates,
     output_ext,
     output_path,
     post_output_ext,
@@ -62,6 +64,7 @@ from .sources import (
     decode_text,
     discover,
     is_visible,
+    last_commits,
     link_table,
     liquid_context,
     load_config,
@@ -180,6 +183,8 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
         texts = {post.path: apply_liquid(post, urls[post.path], table, config, problems) for post in posts}
         if liquid.grew:
             liquid.save(keep=LIQUID_USED.__contains__)   # the file stays the size of the site
+        modified, date_problems = modified_dates(posts, last_commits(root))
+        problems += date_problems
 
     with stage("translations") as problems:
         from .site import RevisionStore   # the translation checks load here, never when there is nothing to do
@@ -224,21 +229,19 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
                     continue   # the same figure drawn for both languages
                 problems += [p for p in [tree.add(path, data, post.path)] if p]
             views.append(make_view(post, rendered, urls[post.path], prep.downloads, body_key,
-                                   lambda key=body_key: cache.html(key)))
+                                   lambda key=body_key: cache.html(key), modified.get(post.path), config.author))
         if config.translations.stale_notice:
             views = with_stale_notices(views, translations.stale)
 
     with stage("pages") as problems:
         versions = {urls[p.path]: {lang: urls[q.path] for lang, q in group.items()}
                     for group in groups.values() for p in group.values()}
-        labels = {lang: {k: strings[lang](k) for k in ("categories", "tags", "archive", "not_found")}
-                  for lang in config.languages}
         templates = {path.split("/", 1)[1] for path in inputs if path.startswith("templates/")}
         views, layout_problems = known_layouts(views, lambda layout: template_name(layout) in templates,
                                                {p.path: p.line_of("layout") for p in posts})
         views, term_problems = merge_terms(views)
         problems += layout_problems + term_problems
-        pages = build_pages(config, views, versions, labels)
+        pages = build_pages(config, views, versions, {lang: strings[lang].table for lang in config.languages})
         for post in posts:   # redirect_from: small pages at the old URLs
             moved, redirect_problems = redirects(post, urls[post.path], config)
             problems += redirect_problems + [p for path, data in moved for p in [tree.add(path, data, post.path)] if p]
@@ -262,6 +265,9 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
             render_pages(pages, theme, renderer, cache, manifest, out, tree, problems, options.jobs, staged, body_keys,
                          path_of)
             dates.save()
+
+        with stage("search") as problems:
+            add_search_index(pages, tree, manifest, out, cache, problems, path_of)
 
         with stage("assets") as problems:
             add_static(inputs, tree, problems)
@@ -327,6 +333,36 @@ def render_pages(pages: list, theme: str, renderer: Renderer, cache: RenderCache
         if claim:
             problems.append(claim)
     cache.end_build({path: key for _, path, _, key in claims})
+
+
+def add_search_index(pages: list, tree: OutputTree, manifest: Manifest | None, out: Path, cache: RenderCache,
+                     problems: list[Problem], path_of: Callable) -> None:
+    """Each language's Pagefind bundle at /<lang>/pagefind/: kept as it is when every page it
+    indexes kept its key (site/search.py), else made again from the pages' bytes."""
+    indexed: dict[str, list[str]] = {}
+    for page in pages:
+        path = path_of(page)
+        if page.post is not None and page.lang and not page.noindex and path.endswith(".html"):
+            indexed.setdefault(page.lang, []).append(path)
+    version = installed_versions(("pagefind-bin-extended",))["pagefind-bin-extended"]
+    todo, keys = {}, {}
+    for lang, paths in indexed.items():
+        key = keys[lang] = digest(repr((version, sorted((path, tree.keys.get(path, "")) for path in paths))))
+        prefix = f"{lang}/pagefind/"
+        previous = [rel for rel in manifest.files if rel.startswith(prefix)] if manifest is not None else []
+        if previous and all(manifest.page_intact(rel, key, out) for rel in previous):
+            problems += [p for p in (tree.keep(rel, "the search index", key) for rel in previous) if p]
+        elif key in cache.bundles:   # serve: this language's pages are as they were at some earlier rebuild
+            problems += [p for p in (tree.add(prefix + rel, data, "the search index", key)
+                                     for rel, data in cache.bundles[key].items()) if p]
+        else:
+            todo[lang] = {path: tree.files[path] if path in tree.files else (out / path).read_bytes() for path in paths}
+    bundles, failures = index_languages(todo)
+    problems += [(warning if soft else error)("the search index", None, message) for soft, message in failures]
+    for lang, files in bundles.items():
+        cache.bundles[keys[lang]] = files
+        problems += [p for p in (tree.add(f"{lang}/pagefind/{rel}", data, "the search index", keys[lang])
+                                 for rel, data in files.items()) if p]
 
 
 def theme_key(root: Path, config: SiteConfig, strings: dict, site) -> str:

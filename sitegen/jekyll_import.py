@@ -321,11 +321,13 @@ def _plan_includes(plan: Plan, includes: dict[str, bytes]) -> None:
 
 
 def _plan_theme(plan: Plan, root: Path, languages: tuple[str, ...]) -> None:
-    """A new project gets sitegen's theme: templates/, the UI strings of its languages, its CSS."""
+    """A new project gets sitegen's theme: templates/, the UI strings of its languages, its CSS,
+    script, math font and icons."""
     wanted = [] if (root / "templates").is_dir() else ["templates"]
     wanted += [f"i18n/{lg}.yaml" for lg in languages if not (root / "i18n" / f"{lg}.yaml").exists()]
     if wanted and not (root / "static" / "css").is_dir():
-        wanted.append("static/css")
+        wanted += [part for part in ("static/css", "static/js", "static/fonts", "static/favicon.svg", "static/favicon.ico",
+                                     "static/apple-touch-icon.png") if not (root / part).exists()]
     for part in wanted:
         base = THEME / part
         paths = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())

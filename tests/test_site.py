@@ -17,21 +17,11 @@ from sitegen.sources.config import load_config
 from sitegen.sources.content import discover, parse_source
 from sitegen.site.urls import output_path, url_of
 
-PARTS = ("site.yaml", "content", "templates", "static", "i18n", "code_samples", ".cache")
-
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """A copy of the project (with its execution cache when there is one), built once."""
-    root = tmp_path_factory.mktemp("repo")
-    for part in PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, root / part, ignore=shutil.ignore_patterns("__pycache__", "manifest.json"))
-        elif source.is_file():
-            shutil.copy2(source, root / part)
-    report = build(root)
-    return root, root / "_site", report
+def site(repo_site):
+    """A copy of the project, built once per test run (conftest.repo_site)."""
+    return repo_site
 
 
 def posts(root: Path):
@@ -90,7 +80,8 @@ def test_sitemap_lists_every_page(site):
     config, _ = load_config(root)
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = {u.find("s:loc", ns).text for u in ET.parse(out / "sitemap.xml").getroot().findall("s:url", ns)}
-    expected = {config.absolute(url) for url in html_pages(out) if url.endswith("/") and "/page/" not in url}
+    expected = {config.absolute(url) for url in html_pages(out) if url.endswith("/") and "/page/" not in url
+                and not url.endswith("/search/")}   # search results: noindex
     assert locs == expected
 
 

@@ -50,7 +50,7 @@ def render_block(block: Block, result: BlockResult | None, lang: str, languages:
                 missing_alt = missing_alt or not opts.alt
                 parts.append(f'<img class="exec-figure" src="{baseurl}/{path}" alt="{escape(opts.alt or "")}" loading="lazy">')
             else:
-                parts.append(f'<pre class="exec-{output.kind}"><code>{escape(output.text.rstrip())}</code></pre>')
+                parts.append(f'<pre class="exec-{output.kind}" tabindex="0"><code>{escape(output.text.rstrip())}</code></pre>')
         if result.truncated:
             parts.append(f'<p class="exec-cut">{escape(t("output_cut", count=f"{result.truncated:,}"))}</p>')
         parts.append("</div>")

@@ -2,9 +2,11 @@
 
 pymdownx.arithmatex (generic mode) finds the math and protects it from Markdown;
 this module turns its `<span|div class="arithmatex">` wrappers into MathML.
-Constructs that latex2mathml or Chromium get silently wrong (measured, see FACTS.md)
-are build errors instead of wrong output; bold symbols become Unicode letters
-because Chromium ignores `mathvariant`.
+What latex2mathml gets wrong is rewritten (`aligned`, `gather`, `\\arg`, `\\operatorname*`,
+`\\vert`) or fixed in its tree (limits under \\max in display, \\big delimiters that stretch);
+what Chromium cannot draw (`\\boxed`, `\\cancel`) or we cannot number (`\\label`, `\\eqref`) is
+a build error instead of wrong output. Bold symbols become Unicode letters because Chromium
+ignores `mathvariant`. The theme aligns table columns with CSS (Chromium ignores columnalign).
 """
 from __future__ import annotations
 
@@ -15,17 +17,27 @@ from ..memo import Memo
 
 WRAPPED = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
 UNSUPPORTED = {
-    r"\begin{aligned}": "use \\begin{align*} … \\end{align*} or `split`",
-    r"\begin{gather": "use \\begin{align*} … \\end{align*}",
-    r"\operatorname*": "use \\operatorname{…} with \\limits-free subscripts",
-    r"\arg": "write \\operatorname{arg}",
     r"\label": "equation labels are not supported",
     r"\eqref": "equation references are not supported",
-    r"\nonumber": "equations are not numbered; remove it",
-    r"\notag": "equations are not numbered; remove it",
     r"\boxed": "Chromium does not draw boxes (menclose)",
     r"\cancel": "Chromium does not draw strikes (menclose)",
 }
+# Rewritten before latex2mathml, which gets them wrong (`aligned` as text with `&`, `gather` as one
+# line, `\arg` and `\vert` left as commands): Jekyll/MathJax posts use them everywhere.
+REWRITES = (
+    (re.compile(r"\\(begin|end)\{aligned\}"), r"\\\1{align*}"),   # same columns; latex2mathml nests it
+    (re.compile(r"\\(?:nonumber|notag)(?![a-zA-Z])"), ""),        # nothing is numbered
+    (re.compile(r"\\arg(?![a-zA-Z])"), r"\\operatorname{arg}"),
+    (re.compile(r"\\[lr]?vert(?![a-zA-Z])"), "|"),
+    (re.compile(r"\\[lr]?Vert(?![a-zA-Z])"), r"\\|"),
+)
+OPERATORNAME = re.compile(r"\\operatorname(\*?)\s*\{((?:[^{}\\]|\\[,:;! ])*)\}")
+GATHER = re.compile(r"\\begin\{(gather\*?|gathered)\}(.*?)\\end\{\1\}", re.S)
+PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")   # private-use characters: never in a formula
+SPACES = {r"\,": "\u2009", r"\:": "\u2005", r"\;": "\u2005", r"\ ": " ", r"\!": ""}
+# Operators whose limits go under them in display math, as in LaTeX (and beside them inline)
+LIMITS = {"lim", "max", "min", "sup", "inf", "limsup", "liminf", "det", "gcd", "Pr", "argmax", "argmin"}
+NS = "http://www.w3.org/1998/Math/MathML"
 GREEK = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho varsigma sigma tau upsilon phi chi psi omega".split()
 BOLD = re.compile(r"\\(?:boldsymbol|bm)\s*\{((?:\s*(?:\\[a-zA-Z]+|[a-zA-Z]))+)\s*\}")
 
@@ -56,17 +68,50 @@ def to_mathml(latex: str, display: bool) -> str:
 
 
 def _convert(latex: str, display: bool) -> str:
-    """One expression (without delimiters) → a <math> element; MathError on bad or unsupported input."""
+    """One expression (without delimiters) → a <math> element named by its LaTeX: `alttext` is
+    MathML's text alternative, but Chromium does not expose it (measured: empty name), so
+    `aria-label` says the same. MathError on bad or unsupported input."""
     for construct, hint in UNSUPPORTED.items():
         if re.search(re.escape(construct) + r"(?![a-zA-Z])", latex):
             raise MathError(f"`{construct}` is not rendered correctly in browsers: {hint}")
+    import xml.etree.ElementTree as ET
+
+    ET.register_namespace("", NS)
+    return _serialize(_tree(latex, display), latex)
+
+
+def _serialize(root, latex: str) -> str:
+    import xml.etree.ElementTree as ET
+
+    root.set("alttext", " ".join(latex.split()))
+    root.set("aria-label", root.get("alttext"))
+    # HTML puts <math> in the MathML namespace by itself: the declaration is bytes on every formula
+    return ET.tostring(root, encoding="unicode").replace(f' xmlns="{NS}"', "", 1)
+
+
+def _tree(latex: str, display: bool):
+    """latex2mathml's tree with what Chromium needs: limits under \\max and \\operatorname* in
+    display, \\big delimiters that stretch, upright capital Greek, gather's rows centred."""
+    import xml.etree.ElementTree as ET
+
     source = BOLD.sub(lambda m: _bold_italic(m.group(1)), latex).replace(r"\mathbb{1}", "\U0001D7D9")
     if re.search(r"\\(?:boldsymbol|bm)(?![a-zA-Z])", source):
         raise MathError("\\boldsymbol and \\bm take letters only (Chromium ignores mathvariant, so we map "
                         "letters to Unicode bold)")
+    for pattern, replacement in REWRITES:
+        source = pattern.sub(replacement, source)
     groups = source.replace("\\{", "").replace("\\}", "")
     if groups.count("{") != groups.count("}"):
         raise MathError("unbalanced braces")
+    # what latex2mathml cannot nest stands in as \text{placeholder}, replaced in its tree
+    parts: list = []
+
+    def hold(element) -> str:
+        parts.append(element)
+        return "\\text{\ue000%d\ue001}" % (len(parts) - 1)
+
+    source = GATHER.sub(lambda m: hold(_gather(m.group(2))), source)
+    source = OPERATORNAME.sub(lambda m: hold(_operator(m.group(2), bool(m.group(1)))), source)
     from latex2mathml.converter import convert  # 10 ms import; only when a page has math
 
     try:
@@ -76,7 +121,92 @@ def _convert(latex: str, display: bool) -> str:
     unknown = re.search(r">(\\[a-zA-Z]+)<", mathml)
     if unknown:
         raise MathError(f"unknown LaTeX command `{unknown.group(1)}`")
-    return mathml
+    root = ET.fromstring(mathml)
+    _finish(root, parts)
+    return root
+
+
+def _q(tag: str) -> str:
+    return f"{{{NS}}}{tag}"
+
+
+def _operator(name: str, limits: bool):
+    import xml.etree.ElementTree as ET
+
+    for command, space in SPACES.items():
+        name = name.replace(command, space)
+    element = ET.Element(_q("mo"), {"movablelimits": "true"} if limits else {})
+    element.text = name
+    return element
+
+
+def _gather(body: str):
+    """gather / gather* / gathered: rows centred in one column, each in display style."""
+    import xml.etree.ElementTree as ET
+
+    table = ET.Element(_q("mtable"), {"displaystyle": "true", "rowspacing": "3pt"})
+    for row in _rows(body):
+        cell = ET.SubElement(ET.SubElement(table, _q("mtr")), _q("mtd"), {"columnalign": "center"})
+        cell.extend(list(_tree(row, True)))
+    return table
+
+
+def _rows(body: str) -> list[str]:
+    """Split on the top-level \\\\ (not inside braces or a nested environment)."""
+    rows, depth, start, i = [], 0, 0, 0
+    while i < len(body):
+        if body.startswith("\\begin{", i) or body[i] == "{" and (i == 0 or body[i - 1] != "\\"):
+            depth += 1
+        elif body.startswith("\\end{", i) or body[i] == "}" and (i == 0 or body[i - 1] != "\\"):
+            depth -= 1
+        elif depth == 0 and body.startswith("\\\\", i):
+            rows.append(body[start:i])
+            start = i + 2
+            i += 1
+        i += 1
+        if body.startswith(("\\begin{", "\\end{"), i - 1) and body[i - 1] == "\\":
+            i = body.index("}", i) + 1   # the environment's name is not a group
+    rows.append(body[start:])
+    return [row for row in rows if row.strip()]
+
+
+def _finish(element, parts: list) -> None:
+    while len(element) == 1 and element[0].tag == _q("mrow") and element.tag in (_q("mrow"), _q("math")):
+        inner = element[0]   # latex2mathml nests rows in rows: one level draws the same
+        element.remove(inner)
+        element.extend(list(inner))
+    for index, child in enumerate(list(element)):
+        if child.tag == _q("mtext") and child.text and PLACEHOLDER.fullmatch(child.text):
+            element.remove(child)
+            element.insert(index, child := parts[int(PLACEHOLDER.fullmatch(child.text).group(1))])
+        _finish(child, parts)
+        tag = child.tag[len(NS) + 2:]
+        if tag in ("msub", "msubsup") and len(child) and child[0].tag == _q("mo") and (
+                child[0].get("movablelimits") == "true" or "".join((child[0].text or "").split()) in LIMITS):
+            child.tag = _q("munder" if tag == "msub" else "munderover")
+            child[0].set("movablelimits", "true")
+        elif tag == "mo" and child.get("minsize") and not child.get("stretchy"):
+            child.set("stretchy", "true")   # \big| : '|' must be told to stretch to its size
+        elif tag == "mi" and child.text and len(child.text) == 1 and not child.get("mathvariant"):
+            if "\u0391" <= child.text <= "\u03a9":
+                child.set("mathvariant", "normal")   # \Sigma upright, as in LaTeX (Chromium slants one-letter <mi>)
+            else:
+                child.text = ITALIC.get(child.text, child.text)
+
+
+def _italic_letters() -> dict[str, str]:
+    """Chromium draws a one-letter <mi> in its mathematical italic (x → 𝑥), but picks the font file
+    by the letter as written, so θ would fetch the file holding upright Greek; written italic, one
+    file serves both. (The accessible name is the LaTeX, so nothing reads the code points.)"""
+    letters = {chr(ord("A") + i): chr(0x1D434 + i) for i in range(26)}
+    letters.update({chr(ord("a") + i): chr(0x1D44E + i) for i in range(26)})
+    letters["h"] = "\u210e"   # the italic h lives in the letterlike block
+    letters.update({chr(0x3B1 + i): chr(0x1D6FC + i) for i in range(25)})
+    letters.update(zip("\u03f5\u03d1\u03f0\u03d5\u03f1\u03d6", "\U0001D716\U0001D717\U0001D718\U0001D719\U0001D71A\U0001D71B"))
+    return letters
+
+
+ITALIC = _italic_letters()
 
 
 def strip_delimiters(text: str) -> str:
@@ -99,6 +229,6 @@ def render_math(fragment: str) -> tuple[str, list[tuple[str, str]]]:
         except MathError as exc:
             failures.append((latex, str(exc)))
             return m.group(0)
-        return f'<div class="math">{mathml}</div>' if display else mathml
+        return f'<div class="math" tabindex="0">{mathml}</div>' if display else mathml
 
     return WRAPPED.sub(replace, fragment), failures

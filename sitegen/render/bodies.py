@@ -4,11 +4,12 @@ then Markdown rendered for every post (memoized; the misses in parallel processe
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import asdict, dataclass, replace
 
 from ..errors import Problem, error, warning
 from ..execution import ExecutionReport, PostBlocks, digest, notebook, render_block, result_for, script
-from ..markup import HIGHLIGHTED, MATHML, Rendered, TocEntry, render
+from ..markup import HIGHLIGHTED, MATHML, Rendered, TocEntry, add_sizes, image_size, render
 from ..site import Download, output_path
 from ..sources import Post, SiteConfig
 from .parallel import pool_map
@@ -21,9 +22,33 @@ class RenderRequest:
     blocks: tuple[str, ...]
     separator: str
     heading_ids: str = "readable"
+    images: tuple[tuple[str, int, int], ...] = ()   # (src, width, height) of the images it shows
 
     def key(self, versions: str) -> str:
-        return digest("\x00".join((versions, self.lang, self.separator, self.heading_ids, self.text, *self.blocks)))
+        return digest("\x00".join((versions, self.lang, self.separator, self.heading_ids, self.text, *self.blocks,
+                                    repr(self.images))))
+
+
+IMAGE_URL = re.compile(r"""(?:\]\(\s*<?|\bsrc\s*=\s*["']|^\[[^\]]+\]:\s*<?)(/[^\s"'()<>]+\.(?:png|jpe?g|gif|webp|svg))""", re.I | re.M)
+
+
+def image_sizes(text: str, files: list[tuple[str, bytes]], config: SiteConfig) -> tuple[tuple[str, int, int], ...]:
+    """The sizes of the images a post shows: its figures, and the site's own images its text names
+    (/images/x.svg in static/, with or without the base URL)."""
+    found: dict[str, tuple[int, int]] = {}
+    for path, data in files:
+        size = image_size(data) if path.startswith("assets/figures/") else None
+        if size:
+            found[f"{config.baseurl}/{path}"] = size
+    for url in dict.fromkeys(m.group(1) for m in IMAGE_URL.finditer(text)):
+        local = url[len(config.baseurl):] if config.baseurl and url.startswith(config.baseurl + "/") else url
+        try:
+            size = image_size((config.root / "static" / local.lstrip("/")).read_bytes())
+        except OSError:
+            continue
+        if size:
+            found[url] = size
+    return tuple((url, w, h) for url, (w, h) in sorted(found.items()))
 
 
 @dataclass(frozen=True)
@@ -55,7 +80,8 @@ def prepare(pb: PostBlocks, execution: ExecutionReport, config: SiteConfig, t, u
                 (f"{post.slug}.py", script(post.front.title, absolute, tuple(pb.blocks), post.lang, config.languages), "script")):
             files.append((f"{base}/{name}".lstrip("/"), data))
             downloads += (Download(t(f"download_{label}"), f"{config.baseurl}/{base}/{name}".replace("//", "/")),)
-    request = RenderRequest(pb.text, post.lang, tuple(htmls), post.front.excerpt_separator, config.heading_ids)
+    request = RenderRequest(pb.text, post.lang, tuple(htmls), post.front.excerpt_separator, config.heading_ids,
+                            image_sizes(pb.text, files, config))
     return PreparedPost(request, tuple(files), downloads, tuple(problems))
 
 
@@ -63,6 +89,9 @@ def _render(_: None, request: RenderRequest) -> tuple[Rendered, str, tuple[list,
     """One body rendered, with the summary its cache entry stores (made here, in parallel), and the
     code highlighted and the math converted here for the first time (the build keeps them)."""
     rendered = render(request.text, request.lang, request.blocks, request.separator, request.heading_ids)
+    if request.images:
+        sizes = {url: (w, h) for url, w, h in request.images}
+        rendered = replace(rendered, html=add_sizes(rendered.html, sizes), excerpt=add_sizes(rendered.excerpt, sizes))
     return rendered, encode(rendered), (HIGHLIGHTED.take_fresh(), MATHML.take_fresh())
 
 

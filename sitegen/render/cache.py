@@ -19,7 +19,7 @@ from ..execution import installed_versions
 from ..markup import Rendered
 from .bodies import RenderRequest, decode, render_many
 
-RENDERER_VERSION = "4"
+RENDERER_VERSION = "5"
 
 
 def _versions() -> str:
@@ -37,6 +37,7 @@ class RenderCache:
         self.pages: dict[str, bytes | Problem] = {}   # page key → bytes, or why it failed
         self.pages_used: set[str] = set()
         self.page_keys: dict[str, str] = {}   # output path → its key in the last build (serve keeps them)
+        self.bundles: dict[str, dict[str, bytes]] = {}   # search index key → Pagefind bundle (serve keeps them)
         self._renderer: tuple[str, Any] | None = None
         self._db: tuple[tuple[int, int], Any] | None = None   # ((pid, thread), connection)
 

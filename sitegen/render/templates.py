@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import Problem, SiteError, error
-from ..site import BODIES_READ, DATES, Page, format_date
+from ..site import BODIES_READ, DATES, Page, absolute_html, citation, format_date, json_ld, page_title
 from ..sources import SiteConfig, Strings, decode_text
 from .parallel import pool_map
 
@@ -32,11 +32,12 @@ class SiteView:
     default_language: str
     menus: dict[str, tuple[tuple[str, str], ...]]   # lang → (title, url) of its pages, for the navigation
     live_reload: bool = False
+    image: str = ""                                  # default social-card image
 
 
 def site_view(config: SiteConfig, menus: dict[str, tuple[tuple[str, str], ...]], live_reload: bool = False) -> SiteView:
     return SiteView(config.title, config.description, config.author, config.url, config.baseurl,
-                    config.languages, config.default_language, menus, live_reload)
+                    config.languages, config.default_language, menus, live_reload, config.image)
 
 
 @lru_cache(maxsize=16384)   # each date is shown on its post, in lists, feeds and the sitemap
@@ -75,6 +76,12 @@ class Renderer:
             date=self._date, iso=_iso,
             relative_url=jinja2.pass_context(lambda ctx, url: config.baseurl + url),
             absolute_url=jinja2.pass_context(lambda ctx, url: config.absolute(url)),
+            # a feed's HTML: links and images absolute, no <!--more-->
+            absolute_html=jinja2.pass_context(lambda ctx, fragment, url: absolute_html(fragment, config.absolute(url))),
+        )
+        self.env.globals.update(
+            page_title=page_title, citation=citation,
+            json_ld=lambda page, lang, description, image: json_ld(page, site, lang, description, image, config.absolute),
         )
         self.templates_dir = templates_dir
 

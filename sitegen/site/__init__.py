@@ -2,12 +2,25 @@
 
 Takes posts, their rendered bodies and the configuration; gives every Page the site has (posts,
 pages, homes, taxonomies, archive, feeds, sitemap, 404) with its URL, its template and the view
-objects its template reads; groups translations and formats dates per language. Keeps translations
-in step: each translation's drift from the revision of its source it names, the store of past
-revisions, and the parity checks between the versions of a post.
+objects its template reads; groups translations and formats dates per language; says what each
+page is to search engines, social cards and feeds (metadata); indexes the site for search. Keeps
+translations in step: each translation's drift from the revision of its source it names, the store
+of past revisions, and the parity checks between the versions of a post.
 """
 from .i18n import DATES, format_date, translation_groups
-from .pages import BODIES_READ, Download, Page, build_pages, known_layouts, make_view, merge_terms, sitemap_page, with_stale_notices
+from .metadata import absolute_html, citation, json_ld, modified_dates, page_title
+from .pages import (
+    BODIES_READ,
+    Download,
+    Page,
+    build_pages,
+    known_layouts,
+    make_view,
+    merge_terms,
+    sitemap_page,
+    with_stale_notices,
+)
+from .search import index_languages
 from .urls import expand_permalink, output_ext, output_path, post_output_ext, redirect_html, redirects, url_of
 
 # The translation checks (drift, parity, the store of past revisions) load on first use: a build
@@ -27,9 +40,11 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "BODIES_READ", "build_pages", "Change", "check_translations", "CHECKED", "checks_version", "compare", "cut", "DATES",
-    "Download", "expand_permalink", "format_date", "known_layouts", "link_targets", "make_view",
-    "merge_terms", "output_ext", "output_path", "Page", "post_output_ext", "redirect_html", "redirects",
-    "Revision", "revision_of", "RevisionStore", "sitemap_page", "summary", "sync_hint", "Tracked",
-    "translation_groups", "TranslationReport", "url_of", "with_stale_notices"
+    "absolute_html", "BODIES_READ", "build_pages", "Change", "check_translations", "CHECKED",
+    "checks_version", "citation", "compare", "cut", "DATES", "Download", "expand_permalink",
+    "format_date", "index_languages", "json_ld", "known_layouts", "link_targets", "make_view",
+    "merge_terms", "modified_dates", "output_ext", "output_path", "Page", "page_title",
+    "post_output_ext", "redirect_html", "redirects", "Revision", "revision_of", "RevisionStore",
+    "sitemap_page", "summary", "sync_hint", "Tracked", "translation_groups", "TranslationReport",
+    "url_of", "with_stale_notices"
 ]

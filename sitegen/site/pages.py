@@ -6,6 +6,8 @@ with the translation links (switcher, hreflang) each page carries.
 """
 from __future__ import annotations
 
+import html as entities
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Callable
@@ -59,6 +61,13 @@ class PostView:
     previous: "PostView | None" = None
     next: "PostView | None" = None
     stale_source: SourceLink | None = None   # set when this translation's original changed since it was made
+    modified: datetime | None = None   # last change (front matter `last_modified_at`, else git), if after `date`
+    author: str = ""
+
+    @property
+    def updated(self) -> datetime | None:
+        """When it last changed: its last modification, else its date."""
+        return self.modified or self.date
 
     @property
     def html(self) -> str:
@@ -106,6 +115,23 @@ class Page:
     description: str = ""
     source: str | None = None                        # the content file behind the page, if any
     children: tuple["Page", ...] = ()                # the sitemap's entries
+    noindex: bool = False                            # 404s and search results: not for search engines
+    kind: str = ""                                   # "categories" or "tags" on taxonomy pages
+
+    def default_version(self, default_language: str) -> str | None:
+        """hreflang x-default: the page chosen for it, else its version in the default language."""
+        if not self.alternates:
+            return None
+        versions = dict(self.alternates)
+        return self.x_default or versions.get(default_language) or self.alternates[0][1]
+
+    @property
+    def updated(self) -> datetime | None:
+        """The last change of what the page shows (its post, or the newest of its posts)."""
+        if self.post is not None:
+            return self.post.updated
+        dates = [v.updated for v in self.posts if v.updated] + [v.updated for _, views in self.years for v in views if v.updated]
+        return max(dates, default=None)
 
     def __getitem__(self, key: str) -> Any:
         if self.post is None:
@@ -114,7 +140,8 @@ class Page:
 
 
 def make_view(post: Post, rendered: Rendered, url: str, downloads: tuple[Download, ...] = (),
-              body_key: str = "", load_html: Callable[[], str] | None = None) -> PostView:
+              body_key: str = "", load_html: Callable[[], str] | None = None, modified: datetime | None = None,
+              author: str = "") -> PostView:
     """A post as templates see it; its HTML is `rendered.html`, or what `load_html` returns."""
     front = post.front
     excerpt = front.excerpt if front.excerpt is not None else rendered.excerpt
@@ -129,6 +156,8 @@ def make_view(post: Post, rendered: Rendered, url: str, downloads: tuple[Downloa
         description=description, image=front.image,
         layout=front.layout or ("post" if post.is_post else "page"), is_post=post.is_post, path=post.path,
         extra=dict(front.extra), downloads=downloads, body_key=body_key,
+        modified=modified if modified and post.date and modified.date() > post.date.date() else None,
+        author=str(front.extra.get("author") or author),
     )
 
 
@@ -217,9 +246,28 @@ def _same_everywhere(config: SiteConfig, lang: str, url_for_lang) -> dict[str, A
     return {"alternates": tuple(versions.items()), "switcher": _switcher(config, lang, versions)}
 
 
+def term_versions(config: SiteConfig, kind: str, names: dict[str, set[str]]) -> dict[tuple[str, str], dict[str, str]]:
+    """(lang, term name) → {lang: term page URL} of that term in every language that has posts in
+    it. A term is the same across languages when site.yaml's `taxonomy` says so, or when its URL
+    segment is the same (`pytorch` and `PyTorch`)."""
+    def slug(lang: str, name: str) -> str:
+        return term_url(lang, kind, name).rstrip("/").rsplit("/", 1)[-1]
+
+    group_of: dict[tuple[str, str], Any] = {}
+    for number, group in enumerate(config.taxonomy.get(kind, ())):
+        for lang, name in group.items():
+            group_of[(lang, slug(lang, name))] = number
+    groups: dict[Any, dict[str, str]] = {}
+    for lang, terms in names.items():
+        for name in terms:
+            groups.setdefault(group_of.get((lang, slug(lang, name)), slug(lang, name)), {})[lang] = term_url(lang, kind, name)
+    return {(lang, name): groups[group_of.get((lang, slug(lang, name)), slug(lang, name))]
+            for lang, terms in names.items() for name in terms}
+
+
 def build_pages(config: SiteConfig, views: list[PostView], groups: dict[str, dict[str, str]],
-                titles: dict[str, dict[str, str]]) -> list[Page]:
-    """All pages of the site. `groups`: url → {lang: url} of its translations; `titles`: lang → UI labels."""
+                labels: dict[str, dict[str, str]]) -> list[Page]:
+    """All pages of the site. `groups`: url → {lang: url} of its translations; `labels`: lang → UI strings."""
     pages: list[Page] = []
     by_lang = {lang: sorted((v for v in views if v.is_post and v.lang == lang),
                             key=lambda v: (v.date, v.url), reverse=True) for lang in config.languages}
@@ -230,11 +278,14 @@ def build_pages(config: SiteConfig, views: list[PostView], groups: dict[str, dic
         pages.append(Page(url=view.url, template=view.layout, lang=view.lang, title=view.title,
                           alternates=tuple((lg, versions[lg]) for lg in config.languages if lg in versions),
                           switcher=_switcher(config, view.lang, versions), post=view,
-                          description=view.description or view.excerpt, source=view.path))
+                          description=view.description or _text(view.excerpt), source=view.path))
 
+    members = {kind: {lang: _members(by_lang[lang], kind) for lang in config.languages} for kind in ("categories", "tags")}
+    translated = {kind: term_versions(config, kind, {lang: set(m) for lang, m in members[kind].items()})
+                  for kind in members}
     for lang in config.languages:
         posts = by_lang[lang]
-        labels = titles[lang]
+        label = labels[lang]
         chunks = [posts[i:i + config.paginate] for i in range(0, len(posts), config.paginate)] or [[]]
         for number, chunk in enumerate(chunks, start=1):
             url = home_url(lang) if number == 1 else f"/{lang}/page/{number}/"
@@ -245,44 +296,65 @@ def build_pages(config: SiteConfig, views: list[PostView], groups: dict[str, dic
             # the homes and the bilingual root page form one group; the root is its x-default
             links = {**_same_everywhere(config, lang, home_url), "x_default": "/"} if number == 1 else \
                 {"alternates": ((lang, url),), "switcher": _switcher(config, lang, {})}
+            description = config.description[lang] if number == 1 else \
+                f"{label['page_n'].format(page=number, pages=len(chunks))} · {config.description[lang]}"
             pages.append(Page(url=url, template="home", lang=lang, title=config.title[lang], posts=tuple(chunk),
-                              paginator=paginator, description=config.description[lang], **links))
+                              paginator=paginator, description=description, **links))
 
         for kind in ("categories", "tags"):
-            members: dict[str, list[PostView]] = {}
-            for view in posts:
-                for name, _ in (view.categories if kind == "categories" else view.tags):
-                    members.setdefault(name, []).append(view)
-            terms = tuple(sorted(((name, term_url(lang, kind, name), len(p)) for name, p in members.items()),
+            terms = tuple(sorted(((name, term_url(lang, kind, name), len(p)) for name, p in members[kind][lang].items()),
                                  key=lambda t: t[0].lower()))
             index_url = f"/{lang}/{kind}/"
-            pages.append(Page(url=index_url, template="terms", lang=lang, title=labels[kind], terms=terms,
+            pages.append(Page(url=index_url, template="terms", lang=lang, title=label[kind], terms=terms, kind=kind,
+                              description=label[f"description_{kind}"].format(site=config.title[lang]),
                               **_same_everywhere(config, lang, lambda lg: f"/{lg}/{kind}/")))
             for name, url, _count in terms:
-                pages.append(Page(url=url, template="term", lang=lang, title=name, posts=tuple(members[name]),
-                                  alternates=((lang, url),), switcher=_switcher(config, lang, {})))
+                versions = translated[kind][(lang, name)]
+                pages.append(Page(url=url, template="term", lang=lang, title=name, posts=tuple(members[kind][lang][name]),
+                                  kind=kind, description=label[f"description_{kind}_term"].format(name=name),
+                                  alternates=tuple((lg, versions[lg]) for lg in config.languages if lg in versions),
+                                  switcher=_switcher(config, lang, versions)))
 
         years: dict[int, list[PostView]] = {}
         for view in posts:
             years.setdefault(view.date.year, []).append(view)
-        pages.append(Page(url=f"/{lang}/archive/", template="archive", lang=lang, title=labels["archive"],
+        pages.append(Page(url=f"/{lang}/archive/", template="archive", lang=lang, title=label["archive"],
                           years=tuple(sorted(((y, tuple(v)) for y, v in years.items()), reverse=True)),
+                          description=label["description_archive"].format(site=config.title[lang]),
                           **_same_everywhere(config, lang, lambda lg: f"/{lg}/archive/")))
+        pages.append(Page(url=f"/{lang}/search/", template="search", lang=lang, title=label["search"], noindex=True,
+                          description=label["description_search"].format(site=config.title[lang]),
+                          **_same_everywhere(config, lang, lambda lg: f"/{lg}/search/")))
         pages.append(Page(url=f"/{lang}/feed.xml", template="feed.xml", lang=lang, title=config.title[lang],
                           posts=tuple(posts[:20])))
-        pages.append(Page(url=f"/{lang}/404.html", template="404", lang=lang, title=labels["not_found"],
+        pages.append(Page(url=f"/{lang}/404.html", template="404", lang=lang, title=label["not_found"], noindex=True,
+                          description=label["not_found_text"],
                           **_same_everywhere(config, lang, lambda lg: f"/{lg}/404.html")))
 
     root_links = {"alternates": tuple((lg, home_url(lg)) for lg in config.languages), "x_default": "/"}
     pages.append(Page(url="/", template="root", lang=None, title=" · ".join(dict.fromkeys(config.title.values())),
-                      **root_links))
-    pages.append(Page(url="/404.html", template="404", lang=None, title="404"))
+                      description=" / ".join(dict.fromkeys(config.description.values())), **root_links))
+    pages.append(Page(url="/404.html", template="404", lang=None, title="404", noindex=True,
+                      description=" / ".join(labels[lg]["not_found_text"] for lg in config.languages)))
     pages.append(Page(url="/robots.txt", template="robots.txt", lang=None, title=""))
     return pages
 
 
+def _members(posts: list[PostView], kind: str) -> dict[str, list[PostView]]:
+    members: dict[str, list[PostView]] = {}
+    for view in posts:
+        for name, _ in (view.categories if kind == "categories" else view.tags):
+            members.setdefault(name, []).append(view)
+    return members
+
+
+def _text(html: str) -> str:
+    """The text of an HTML fragment, for a description."""
+    return " ".join(entities.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
 def sitemap_page(pages: list[Page]) -> Page:
-    """Every HTML page a reader can land on, with its language alternates."""
+    """Every HTML page a reader can land on and search engines should list, with its language alternates."""
     listed = tuple(p for p in pages if (p.url.endswith("/") or p.url.endswith(".html"))
-                   and "/page/" not in p.url and p.template != "404")
+                   and "/page/" not in p.url and not p.noindex)
     return Page(url="/sitemap.xml", template="sitemap.xml", lang=None, title="", children=listed)

@@ -4,7 +4,8 @@ Takes site.yaml, content/ (posts and pages: Jekyll file names, YAML front matter
 Liquid in the text; reads every input file once (regular files inside the project; text without
 a BOM, LF line ends); gives SiteConfig, Post records (Source + front matter + body), the UI Strings
 of each language, and Jekyll's Liquid rendered into Markdown text; for `import`, a Jekyll site's
-settings, front matter and URLs as this project reads them.
+settings, front matter and URLs as this project reads them; when each content file last changed
+in the project's git history.
 """
 from .config import SiteConfig, Tolerance, load_config, parse_config
 from .content import (
@@ -15,6 +16,7 @@ from .content import (
     TranslatedFrom,
     discover,
     is_visible,
+    parse_date,
     parse_remembered,
     parse_source,
     slugify,
@@ -45,12 +47,13 @@ from .jekyll_site import (
 from .liquid import LIQUID, LIQUID_USED, LIQUID_VERSION, LinkTable, LiquidContext, link_table, liquid_context, render_liquid
 from .liquid_text import split_fences
 from .inputs import decode_text, read_inputs
+from .history import last_commits
 from .strings import Strings, load_strings
 from .yamltext import YAML_VERSION
 
 __all__ = [
     "FRONT_MATTER", "YAML_VERSION", "decode_text", "JekyllSite", "LIQUID", "LIQUID_USED", "LIQUID_VERSION", "LinkTable", "LiquidContext", "MARKDOWN_EXTENSIONS", "PERMALINK_STYLES", "PERMALINK_TOKEN",
-    "PERMALINK_TOKENS", "POST_NAME", "Post", "SiteConfig", "Source", "Strings", "Tolerance", "TranslatedFrom", "discover", "is_visible",
+    "discover", "is_visible", "last_commits", "parse_date", "PERMALINK_TOKENS", "Post", "POST_NAME", "SiteConfig", "Source", "Strings", "Tolerance", "TranslatedFrom",
     "jekyll_slugify", "link_table", "liquid_context", "load_config", "load_strings", "parse_config",
     "parse_remembered", "parse_source", "permalink_pattern", "read_inputs", "render_liquid", "slugify",
     "split_fences", "split_front_matter", "unknown_tokens",

@@ -55,6 +55,9 @@ class SiteConfig:
     execution: ExecutionConfig
     heading_ids: str = "readable"   # readable | kramdown (Jekyll's ids, for imported blogs)
     translations: TranslationsConfig = field(default_factory=TranslationsConfig)
+    image: str = ""                                   # default og:image of pages that name none
+    # kind ("categories", "tags") → groups of one term's names per language: {lang: name}
+    taxonomy: dict[str, tuple[dict[str, str], ...]] = field(default_factory=dict)
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
     def absolute(self, url_path: str) -> str:
@@ -82,6 +85,8 @@ SCHEMA: dict[str, tuple[tuple[type, ...], Any, str]] = {
     "execution": ((dict,), {}, "timeout (s), jobs, tolerance {rel, abs}, output_limit (chars), env [NAME, …]"),
     "heading_ids": ((str,), "readable", "heading ids: readable (ASCII) or kramdown (as Jekyll makes them)"),
     "translations": ((dict,), {}, "stale_notice (true/false), parity (true/false)"),
+    "image": ((str,), "", "default social-card image (og:image) of pages whose front matter names none"),
+    "taxonomy": ((dict,), {}, "one term across languages: {categories: [{fr: …, en: …}], tags: […]}"),
 }
 HEADING_IDS = ("readable", "kramdown")
 EXECUTION_KEYS = {"timeout": (int, float), "jobs": (int,), "tolerance": (dict,), "output_limit": (int,), "env": (list,)}
@@ -147,6 +152,8 @@ def parse_config(text: str, root: Path, path: str = "site.yaml") -> tuple[SiteCo
     execution, exec_problems = _parse_execution(values["execution"], text, path)
     problems += exec_problems
     translations = _parse_switches(values["translations"], TranslationsConfig, "translations", text, path, problems)
+    taxonomy, taxonomy_problems = _parse_taxonomy(values["taxonomy"], languages, text, path)
+    problems += taxonomy_problems
     if any(not p.warning for p in problems):
         return None, problems
     return SiteConfig(
@@ -165,8 +172,32 @@ def parse_config(text: str, root: Path, path: str = "site.yaml") -> tuple[SiteCo
         execution=execution,
         heading_ids=values["heading_ids"],
         translations=translations,
+        image=values["image"],
+        taxonomy=taxonomy,
         raw=data,
     ), problems
+
+
+def _parse_taxonomy(data: dict, languages: tuple[str, ...], text: str,
+                    path: str) -> tuple[dict[str, tuple[dict[str, str], ...]], list[Problem]]:
+    """`taxonomy: {categories: [{fr: Apprentissage profond, en: Deep learning}], tags: [...]}`."""
+    problems, taxonomy = [], {}
+    for kind, groups in data.items():
+        line = _key_line(text, kind)
+        if kind not in ("categories", "tags"):
+            problems.append(error(path, line, f"`taxonomy.{kind}`: expected categories or tags"))
+            continue
+        if not isinstance(groups, list) or not all(isinstance(g, dict) for g in groups):
+            problems.append(error(path, line, f"`taxonomy.{kind}`: expected a list of {{language: name}} mappings, "
+                                              f"got {groups!r}"))
+            continue
+        for group in groups:
+            wrong = [lang for lang, name in group.items() if lang not in languages or not isinstance(name, str) or not name.strip()]
+            if wrong or len(group) < 2:
+                problems.append(error(path, line, f"`taxonomy.{kind}`: {group!r} must name the term in two or more of "
+                                                  f"{list(languages)}"))
+        taxonomy[kind] = tuple({str(k): v.strip() for k, v in g.items()} for g in groups if isinstance(g, dict))
+    return taxonomy, problems
 
 
 def _parse_execution(data: dict, text: str, path: str) -> tuple[ExecutionConfig, list[Problem]]:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from sites import make_site
 
+from .tools import StaticSite
+
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -112,3 +114,12 @@ def page(browser, request):
             print(f"screenshot failed: {exc}")
     context.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+
+@pytest.fixture(scope="session")
+def repo_served(repo_site):
+    """The project's own site, built once (tests/conftest.repo_site) and served statically."""
+    site = StaticSite(repo_site[1])
+    yield site
+    site.close()

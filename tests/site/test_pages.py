@@ -6,13 +6,16 @@ from pathlib import Path
 import pytest
 
 from htmltools import parse as parse_html
+from sites import ROOT
 from sitegen.sources.config import parse_config
+from sitegen.sources.strings import load_strings
 from sitegen.sources.content import Source, parse_source
 from sitegen.markup.markdown import Rendered
 from sitegen.site.pages import build_pages, make_view, sitemap_page
 from sitegen.site.urls import expand_permalink, home_url, output_path, term_url, url_of
 
-LABELS = {lang: {"categories": f"cat-{lang}", "tags": f"tags-{lang}", "archive": f"arch-{lang}",
+STRINGS, _ = load_strings(ROOT, ("fr", "en"))
+LABELS = {lang: {**STRINGS[lang].table, "categories": f"cat-{lang}", "tags": f"tags-{lang}", "archive": f"arch-{lang}",
                  "not_found": f"404-{lang}"} for lang in ("fr", "en")}
 
 

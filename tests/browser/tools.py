@@ -1,0 +1,48 @@
+"""Helpers of the browser tests: the pinned checkers (npm) and a static server for built sites."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+TIMEOUT_MS = 10_000
+
+
+NODE_MODULES = Path(__file__).parent / "node_modules"
+
+
+def node_module(rel: str) -> Path:
+    """A file of the checkers tests/browser/package.json pins; .ci/run installs them with `npm ci`."""
+    path = NODE_MODULES / rel
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run `npm ci` in tests/browser (.ci/run does)", pytrace=False)
+    return path
+
+
+class StaticSite:
+    """A built output folder served on loopback as a host would serve it (no live reload)."""
+
+    def __init__(self, folder: Path):
+        import functools
+        import http.server
+        import threading
+
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                              ".js": "text/javascript", ".woff2": "font/woff2", ".pagefind": "application/octet-stream",
+                              ".pf_meta": "application/octet-stream", ".pf_fragment": "application/octet-stream",
+                              ".pf_index": "application/octet-stream", ".svg": "image/svg+xml"}
+
+            def log_message(self, *args):
+                pass
+
+        self.folder = folder
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
