@@ -10,12 +10,11 @@ import json
 
 import pytest
 
-from .tools import TIMEOUT_MS, node_module
+from .tools import AXE_TAGS as TAGS, TIMEOUT_MS, node_module
 from sitecheck import html_pages
 
 pytestmark = pytest.mark.browser
 
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
 SETTINGS = [(1280, "light"), (1280, "dark"), (390, "light"), (390, "dark")]
 # pages whose state comes from the script: the search page with results
 EXTRA = ["/fr/search/?q=normalisation", "/en/search/?q=normalization"]

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from .tools import axe_violations
+
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT_MS = 10_000
 FR = "content/posts/fr/2024-03-01-descente-de-gradient.md"
@@ -60,6 +62,7 @@ def test_the_notice_appears_after_the_original_changes_and_leaves_after_sync(pag
             "n => [n, n.querySelector('p'), n.querySelector('a')].map(e => getComputedStyle(e)"
             "[e === n ? 'backgroundColor' : 'color'])")
         assert contrast(text, background) >= 4.5 and contrast(link_colour, background) >= 4.5, (scheme, background)
+        assert axe_violations(page) == [], scheme      # the page with its notice, as the site's pages are checked
         backgrounds.add(background)
     assert len(backgrounds) == 2
 

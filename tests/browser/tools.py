@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 TIMEOUT_MS = 10_000
+# axe-core's rule sets the pages must pass: WCAG 2.2 A and AA, and axe's best practices
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
 
 
 NODE_MODULES = Path(__file__).parent / "node_modules"
@@ -17,6 +19,13 @@ def node_module(rel: str) -> Path:
     if not path.is_file():
         pytest.fail(f"{path} is missing: run `npm ci` in tests/browser (.ci/run does)", pytrace=False)
     return path
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core run on the page as it is now: one line per violation and element."""
+    page.add_script_tag(content=node_module("axe-core/axe.min.js").read_text(encoding="utf-8"))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [f"{v['id']}: {node['target']}" for v in result["violations"] for node in v["nodes"]]
 
 
 class StaticSite:
