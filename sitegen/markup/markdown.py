@@ -13,7 +13,6 @@ from functools import lru_cache
 
 from ..sources import slugify
 from .highlight import fence
-from .punctuation import register as register_punctuation
 from .math import render_math
 from .triggers import triggered_inline, use_triggered_blocks
 from .typography import french
@@ -106,6 +105,8 @@ def _markdown_class():
 
 
 def new_markdown(triggered: bool = True):
+    from .punctuation import register as register_punctuation   # imports Python-Markdown: only when rendering
+
     md = _markdown_class()(
         # each extension adds inline patterns run on every text node: only what authors need
         extensions=[
