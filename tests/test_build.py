@@ -432,3 +432,15 @@ def test_a_list_that_starts_showing_bodies_follows_their_edits(basic):
     assert sections() != before and "2" in sections()
     fresh = build(site, BuildOptions(write=False), cache=RenderCache(None)).tree.files
     assert (out / "en/index.html").read_bytes() == fresh["en/index.html"]
+
+
+def test_post_meta_items_are_spaced(site_factory):
+    """Date, update, reading time and categories read as `5 avril 2021 · Mis à jour le … · 1 min`."""
+    site = site_factory("basic")
+    post = site / "content/posts/fr/2021-04-05-phase-d-entrainement.md"
+    post.write_text(post.read_text().replace("---\n", "---\nlast_modified_at: 2022-03-04\n", 1))
+    build(site)
+    meta = read(site / "_site", FR_POST).find("p", **{"class": "post-meta"})
+    text = " ".join(meta.text.split())
+    assert "Mis à jour le 4 mars 2022" in text
+    assert "·" in text and "·" not in text.replace(" · ", "").strip("· "), text

@@ -36,15 +36,6 @@ def test_the_build_is_clean(site):
     assert [str(w) for w in report.warnings] == []
 
 
-def test_post_meta_items_are_spaced(site):
-    """Date, update, reading time and categories read as `5 avril 2021 · Mis à jour … · 32 min`."""
-    _, out, _ = site
-    metas = [" ".join(e.text.split()) for doc in html_pages(out).values() for e in doc.find_all("p")
-             if e.has_class("post-meta")]
-    assert any("·" in m for m in metas)
-    assert [m for m in metas if "·" in m.replace(" · ", "").strip("· ")] == []
-
-
 def test_every_post_exists_in_both_languages(site):
     root, out, _ = site
     config, all_posts = posts(root)
