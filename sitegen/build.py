@@ -227,6 +227,8 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
             for path, data in prep.files:
                 if path.startswith("assets/figures/") and path in tree.files:
                     continue   # the same figure drawn for both languages
+                if path_problem(output_path(urls[post.path])) and not path.startswith("assets/"):
+                    continue   # downloads beside a URL the pages stage refuses, at its permalink: line
                 problems += [p for p in [tree.add(path, data, post.path)] if p]
             views.append(make_view(post, rendered, urls[post.path], prep.downloads, body_key,
                                    lambda key=body_key: cache.html(key), modified.get(post.path), config.author))

@@ -196,3 +196,14 @@ def test_signals_at_random_moments_leave_one_complete_site_and_no_process(corpus
     assert final.returncode == 0, err.decode()
     assert digest_tree(out) == sites["b"]
     assert not temporary_files(out, swap), "temporary files outlived the next build"
+
+
+@pytest.mark.kernel
+def test_a_bad_permalink_on_a_post_with_downloads_is_one_error_at_its_line(site_factory):
+    """Its notebook and script sit beside its URL: the URL's error says it all, once."""
+    site = site_factory("exec")
+    post = "content/posts/en/2021-01-01-demo.md"
+    with_permalink(site, "/../../demo/", post)
+    with pytest.raises(SiteError) as failure:
+        build(site)
+    assert [(p.path, p.line) for p in failure.value.problems if not p.warning] == [(post, 2)]
