@@ -1,6 +1,7 @@
 """Languages: translation groups and localized dates (Babel). UI strings are read by strings.py."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Iterable
 
@@ -13,16 +14,22 @@ from ..sources import Post
 # distinct), and the build keeps them in .cache between runs (sitegen/memo.py): loading Babel's locale
 # data is ~80 ms of an edit rebuild.
 DATES = Memo()
+# French writes the first day of a month as an ordinal, « 1er avril », which Babel's patterns
+# (d MMMM y) cannot express: the day number followed by a word becomes 1er
+FIRST_DAY = re.compile(r"(?<![\d/.\-])1(?= [^\W\d])")
 
 
 def format_date(when: datetime, lang: str, fmt: str = "long") -> str:
-    """« 5 avril 2021 », "April 5, 2021"."""
+    """« 5 avril 2021 », « 1er avril 2021 », "April 5, 2021"."""
     def babel() -> str:
         from babel.dates import format_date as babel_format  # Babel's locale data loads on first use
 
         return babel_format(when.date(), format=fmt, locale=lang)
 
-    return DATES.get((when.date(), lang, fmt), babel)
+    text = DATES.get((when.date(), lang, fmt), babel)
+    if when.day == 1 and lang.split("_")[0].split("-")[0] == "fr":
+        text = FIRST_DAY.sub("1er", text, count=1)
+    return text
 
 
 def translation_groups(posts: Iterable[Post]) -> tuple[dict[str, dict[str, Post]], list[Problem]]:

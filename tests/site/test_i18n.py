@@ -139,3 +139,14 @@ def test_duplicate_key_in_one_language_is_an_error():
     assert p.path == second.path and p.line == 4
     assert "`same`" in p.message and first.path in p.message and "`fr`" in p.message
     assert groups["same"] == {"fr": first}
+
+
+def test_french_first_day_of_a_month_is_an_ordinal():
+    first = datetime(2021, 4, 1, tzinfo=timezone.utc)
+    assert format_date(first, "fr") == "1er avril 2021"
+    assert format_date(first, "fr", "medium") == "1er avr. 2021"
+    assert format_date(first, "fr", "full") == "jeudi 1er avril 2021"
+    assert format_date(first, "fr", "short") == "01/04/2021"   # numeric: no ordinal
+    assert format_date(first, "en") == "April 1, 2021"
+    assert format_date(datetime(2021, 4, 11, tzinfo=timezone.utc), "fr") == "11 avril 2021"
+    assert format_date(datetime(2021, 4, 21, tzinfo=timezone.utc), "fr") == "21 avril 2021"
