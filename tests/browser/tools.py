@@ -28,15 +28,28 @@ def axe_violations(page) -> list[str]:
     return [f"{v['id']}: {node['target']}" for v in result["violations"] for node in v["nodes"]]
 
 
-class StaticSite:
-    """A built output folder served on loopback as a host would serve it (no live reload)."""
+def gzip_handler() -> type:
+    """tools/serve_gzip.py's handler: text compressed with gzip when the browser accepts it, as hosts do."""
+    import importlib.util
 
-    def __init__(self, folder: Path):
+    spec = importlib.util.spec_from_file_location("serve_gzip", Path(__file__).resolve().parents[2] / "tools" / "serve_gzip.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Handler
+
+
+class StaticSite:
+    """A built output folder served on loopback as a host would serve it (no live reload); with
+    `gzip`, text is sent compressed (tools/serve_gzip.py), so the bytes a browser receives are a host's."""
+
+    def __init__(self, folder: Path, gzip: bool = False):
         import functools
         import http.server
         import threading
 
-        class Quiet(http.server.SimpleHTTPRequestHandler):
+        base = gzip_handler() if gzip else http.server.SimpleHTTPRequestHandler
+
+        class Quiet(base):
             extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                               ".js": "text/javascript", ".woff2": "font/woff2", ".pagefind": "application/octet-stream",
                               ".pf_meta": "application/octet-stream", ".pf_fragment": "application/octet-stream",
