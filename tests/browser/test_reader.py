@@ -44,6 +44,11 @@ def formula(latex_start: str) -> str:
 
 ALIGN, ALIGNED, GATHER = formula(r"\begin{align*}"), formula(r"\begin{aligned}"), formula(r"\begin{gather*}")
 FENCES, OPERATORS, CASES, MATRIX = formula(r"\left("), formula(r"\big\vert"), formula("f(x) = "), formula("M = ")
+BMATRIX = formula("B = ")
+# the middle, left and right of each cell's content, by column: [[(middle, left, right) of row 1, of row 2], …]
+CELL_EDGES = ("t => { const rows = [...t.querySelectorAll(':scope > mtr')].map(r => [...r.children].map(c => { "
+              "const k = [...c.children].map(e => e.getBoundingClientRect()); const l = Math.min(...k.map(r => r.left)), "
+              "r = Math.max(...k.map(r => r.right)); return [(l + r) / 2, l, r] })); return rows[0].map((_, i) => rows.map(r => r[i])) }")
 INLINE_SUM = "p " + formula(r"\sum")
 CHILD_BOXES = "u => [...u.children].map(c => c.getBoundingClientRect().toJSON())"
 
@@ -93,6 +98,15 @@ def test_math_is_laid_out_as_latex_lays_it_out(page, math_site):
     matrix = boxes(page, f"{MATRIX} mtable")[0]
     paren = [b for b in boxes(page, f"{MATRIX} mo") if b["text"] == "("][0]
     assert paren["height"] >= 0.9 * matrix["height"], (paren, matrix)
+
+    # matrix cells centred in their column, as LaTeX sets them; cases' columns on the left
+    for matrix_formula in (MATRIX, BMATRIX):
+        columns = page.eval_on_selector(f"{matrix_formula} mtable", CELL_EDGES)
+        for column in columns:
+            assert abs(column[0][0] - column[1][0]) < 0.5 and abs(column[0][1] - column[1][1]) > 3, (matrix_formula, columns)
+    columns = page.eval_on_selector(f"{CASES} mtable", CELL_EDGES)
+    assert all(abs(column[0][1] - column[1][1]) < 0.5 for column in columns), columns
+    assert abs(columns[0][0][2] - columns[0][1][2]) > 3, columns   # 1 and -100: the same left edge, not the same right
 
     # limits under ∑ and \operatorname* in display, beside them inline
     display_sum = page.eval_on_selector(f"{OPERATORS} munderover", CHILD_BOXES)
