@@ -20,12 +20,15 @@ from .execution import ExecutionReport, PostBlocks, digest, execute_all, install
 from .markup import HIGHLIGHTED, MATHML, pygments_css, render
 from .memo import PersistentMemo
 from .output import (
+    CUTS,
     Manifest,
     OutputTree,
     Staged,
     WriteReport,
     build_lock,
     check_output_dir,
+    cut_math_fonts,
+    cuts_version,
     discard,
     input_fingerprint,
     page_key,
@@ -234,6 +237,7 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
                                    lambda key=body_key: cache.html(key), modified.get(post.path), config.author))
         if config.translations.stale_notice:
             views = with_stale_notices(views, translations.stale)
+        math_characters = "".join(sorted(set().union(*(body.math_characters for body in bodies))))
 
     with stage("pages") as problems:
         versions = {urls[p.path]: {lang: urls[q.path] for lang, q in group.items()}
@@ -272,7 +276,7 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
             add_search_index(pages, tree, manifest, out, cache, problems, path_of)
 
         with stage("assets") as problems:
-            add_static(inputs, tree, problems)
+            add_static(inputs, tree, problems, math_fonts(root, inputs, math_characters, problems))
             problems += [p for p in [tree.add("assets/pygments.css", pygments_css(), "the Pygments styles")] if p]
 
         stage.stop_on_errors()
@@ -485,11 +489,25 @@ def write_expected(execution: ExecutionReport, root: Path) -> list[Problem]:
     return problems
 
 
-def add_static(inputs: dict[str, bytes], tree: OutputTree, problems: list[Problem]) -> None:
-    """static/ as read with the other inputs (so checked like them), hidden files aside."""
+def math_fonts(root: Path, inputs: dict[str, bytes], characters: str, problems: list[Problem]) -> dict[str, bytes]:
+    """The math fonts of static/ cut to the characters of the site's formulas (output/fonts.py),
+    remembered in .cache: cut again only when that set of characters (or a font) changes."""
+    memo = PersistentMemo(root / ".cache" / "math-fonts.pickle", cuts_version(), CUTS.table)
+    CUTS.used.clear()
+    cut, failures = cut_math_fonts({path: data for path, data in inputs.items() if path.startswith("static/")}, characters)
+    problems += [warning(path, None, message) for path, message in failures]
+    if memo.grew:
+        memo.save(keep=CUTS.used.__contains__)   # the file keeps only the cuts of this site as it is
+    return cut
+
+
+def add_static(inputs: dict[str, bytes], tree: OutputTree, problems: list[Problem],
+               replaced: dict[str, bytes] | None = None) -> None:
+    """static/ as read with the other inputs (so checked like them), hidden files aside; `replaced`:
+    the bytes to write instead of some of them (source path → bytes)."""
     for source, data in inputs.items():
         rel = source.removeprefix("static/")
         if rel != source and not any(part.startswith(".") for part in rel.split("/")):
-            claim = tree.add(rel, data, source)
+            claim = tree.add(rel, (replaced or {}).get(source, data), source)
             if claim:
                 problems.append(claim)

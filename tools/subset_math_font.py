@@ -10,7 +10,9 @@ mathematical italic, bold, script and double-struck letters MathML uses, common 
 and delimiters) with every glyph the MATH table reaches from them (size variants and the parts that
 stretchy brackets, roots and arrows are assembled from). The GUST Font License asks derived fonts
 to change their names: the subset is named "Sitegen Math". Run it again to change the character
-set; tests/markup/test_math_font.py checks the committed file.
+set; tests/markup/test_math_font.py checks the committed file. These files are what a site may
+draw; each build cuts them again to what its formulas do draw (sitegen/output/fonts.py), from these
+files, since Latin Modern's OTF is not installed where sites are built.
 """
 from __future__ import annotations
 

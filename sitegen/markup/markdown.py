@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from ..sources import slugify
 from .highlight import fence
-from .math import render_math
+from .math import math_characters, render_math
 from .triggers import triggered_inline, use_triggered_blocks
 from .typography import french
 
@@ -41,6 +41,7 @@ class Rendered:
     words: int
     errors: tuple[tuple[int, str], ...] = ()        # (line in body, message): math, nesting
     images_without_alt: tuple[str, ...] = ()         # their src
+    math_characters: str = ""                        # what its formulas are drawn with (math.math_characters)
 
     @property
     def reading_minutes(self) -> int:
@@ -199,7 +200,8 @@ def render(body: str, lang: str, blocks: tuple[str, ...] = (), excerpt_separator
     # an author may type a placeholder's text: one naming no block stays text
     text = PLACEHOLDER_P.sub(lambda m: blocks[int(m.group(1))] if int(m.group(1)) < len(blocks) else m.group(0), text)
     errors = tuple((_line_of(body, latex), f"math `{latex}`: {message}") for latex, message in failures)
-    return Rendered(text, toc, _excerpt(text, excerpt_separator), words, errors, images_without_alt(text))
+    return Rendered(text, toc, _excerpt(text, excerpt_separator), words, errors, images_without_alt(text),
+                    math_characters(text))
 
 
 def _deepest_line(body: str) -> int:

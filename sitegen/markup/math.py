@@ -209,6 +209,34 @@ def _italic_letters() -> dict[str, str]:
 ITALIC = _italic_letters()
 
 
+# What Chromium draws a one-letter <mi> with (MathML Core's automatic italic), for MathML an author
+# wrote: ours is in italic already, but for capital Greek, which LaTeX keeps upright.
+AUTO_ITALIC = {**ITALIC, **{chr(0x391 + i): chr(0x1D6E2 + i) for i in range(25)},
+               **dict(zip("\u0131\u0237\u2207\u2202\u03f4", "\U0001D6A4\U0001D6A5\U0001D6FB\U0001D715\U0001D6F1"))}
+MATH_ELEMENT = re.compile(r"<math\b.*?</math>", re.S)
+ONE_LETTER_MI = re.compile(r"<mi(\s[^>]*)?>\s*([^<\s])\s*</mi>")
+UPRIGHT = re.compile(r"""mathvariant\s*=\s*["']normal""")
+TAGS = re.compile(r"<[^>]*>")
+
+
+def math_characters(fragment: str) -> str:
+    """The characters the formulas of an HTML fragment are drawn with, sorted: their text, the
+    italic letter Chromium draws a one-letter <mi> with, √ for the roots it draws itself, and the
+    space (the math font file that holds it gives Chromium its MATH table). What the theme's math
+    font is cut down to (sitegen/output/fonts.py)."""
+    if "<math" not in fragment:
+        return ""
+    found = {" "}
+    for element in MATH_ELEMENT.findall(fragment):
+        text = html.unescape(element)
+        found.update(html.unescape(TAGS.sub("", element)))
+        found.update(AUTO_ITALIC.get(letter, letter) for attributes, letter in ONE_LETTER_MI.findall(text)
+                     if not UPRIGHT.search(attributes or ""))
+        if "<msqrt" in element or "<mroot" in element:
+            found.add("\u221a")
+    return "".join(sorted(c for c in found if c == " " or not c.isspace()))
+
+
 def strip_delimiters(text: str) -> str:
     text = text.strip()
     for left, right in ((r"\(", r"\)"), (r"\[", r"\]"), ("$$", "$$"), ("$", "$")):

@@ -129,6 +129,6 @@ def decode(summary: str) -> Rendered | None:
     try:
         data = json.loads(summary)
         return Rendered("", tuple(TocEntry(*e) for e in data["toc"]), data["excerpt"], data["words"],
-                        tuple(tuple(e) for e in data["errors"]), tuple(data["images_without_alt"]))
+                        tuple(tuple(e) for e in data["errors"]), tuple(data["images_without_alt"]), data["math_characters"])
     except (ValueError, KeyError, TypeError):
         return None   # corrupt: render again

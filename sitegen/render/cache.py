@@ -19,7 +19,7 @@ from ..execution import installed_versions
 from ..markup import Rendered
 from .bodies import RenderRequest, decode, render_many
 
-RENDERER_VERSION = "5"
+RENDERER_VERSION = "6"
 
 
 def _versions() -> str:

@@ -258,3 +258,17 @@ def test_render_math_without_math():
 ])
 def test_strip_delimiters(text, inner):
     assert strip_delimiters(text) == inner
+
+
+# --- the characters the math font is cut to (sitegen/output/fonts.py) ----------------------------
+
+def test_math_characters_are_what_chromium_draws():
+    from sitegen.markup.math import math_characters
+
+    html, _ = render_math('<p><span class="arithmatex">\\(\\sqrt{x} + \\Sigma\\)</span></p>')
+    assert math_characters(html) == "".join(sorted(" +Σ√\U0001D465"))   # 𝑥 as written; √ drawn by msqrt
+    # MathML an author wrote: Chromium slants a one-letter <mi> unless told it is upright
+    written = '<math><mi>y</mi><mi mathvariant="normal">z</mi><mi>&#x3B8;</mi><mi>\u0393</mi><mi>ab</mi><mo>&lt;</mo></math>'
+    assert math_characters(written) == "".join(sorted(" yzθΓab<\U0001D466\U0001D703\U0001D6E4"))
+    assert math_characters("<p>no formula: x + y</p>") == ""
+    assert math_characters('<p>x</p><math alttext="q &gt; r"><mn>1</mn></math>') == " 1"   # not its LaTeX
