@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from htmltools import parse
 from sites import ROOT
 from sitegen.markup.highlight import highlight, pygments_css
 
@@ -79,3 +80,18 @@ def test_tokens_in_the_text_colour_carry_no_span():
     assert {c.strip().removeprefix(".highlight .") for c in plain.split(",")} == set(PLAIN)
     html = highlight("print(x, y)\n", "python")
     assert '<span class="nb">print</span>(x, y)' in html
+
+
+def test_neighbouring_tokens_drawn_alike_are_one_span_and_no_span_is_empty():
+    from sitegen.markup.highlight import _same_style
+
+    html = highlight('x = f"a {b} c" + 1\n', "python")
+    assert "<span></span>" not in html
+    doc = parse(html)
+    spans = [(s.attrs["class"], s.text) for s in doc.find_all("span")]
+    # f, the quotes, the text and the braces of the f-string are styled alike in light and dark: one span
+    assert ("sa", 'f"a {') in spans and ("si", '} c"') in spans, spans
+    assert len({_same_style()[c] for c in ("sa", "s2", "si")}) == 1
+    # what is drawn differently stays apart, and the text is the code's
+    assert [c for c, _ in spans] == ["o", "sa", "si", "o", "mi"] and doc.find("code").text == 'x = f"a {b} c" + 1\n'
+    assert _same_style()["o"] != _same_style()["mi"]
