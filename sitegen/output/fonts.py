@@ -48,8 +48,12 @@ def cut_math_fonts(files: dict[str, bytes], characters: str) -> tuple[dict[str, 
 def cut_math_font(data: bytes, characters: str) -> bytes | None:
     """Pure: the font (WOFF2, OTF or TTF bytes) holding only `characters` and what its MATH table
     draws them with, in the same format; None when it has no MATH table (not a math font)."""
+    import logging
+
     from fontTools import subset
     from fontTools.ttLib import TTFont
+
+    logging.getLogger("fontTools").setLevel(logging.WARNING)   # its INFO lines are per-table chatter
 
     # no timestamp: the same bytes every time; the bounding boxes of the whole font (a cut's are within
     # them, and measuring every outline is half the time of a cut)
