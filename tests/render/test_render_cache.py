@@ -31,7 +31,7 @@ def renders(monkeypatch) -> list[int]:
 
 
 def test_entry_round_trip():
-    rendered = Rendered("<p>é</p>", (TocEntry(2, "a", "A : b"),), "<p>é</p>", 1, ((3, "bad math"),), ("x.png",))
+    rendered = Rendered("<p>é</p>", (TocEntry(2, "a", "A : b"),), "<p>é</p>", 1, ((3, "bad math"),), ("x.png",), " +𝑥")
     summary = encode(rendered)
     assert '"html": ""' in summary
     assert decode(summary) == replace(rendered, html="")
