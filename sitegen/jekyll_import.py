@@ -24,7 +24,7 @@ from typing import Any
 
 
 from .errors import SiteError, error
-from .site import expand_permalink, url_of
+from .site import expand_permalink, output_path, redirect_html, url_of
 from .sources import (
     MARKDOWN_EXTENSIONS,
     POST_NAME,
@@ -59,7 +59,10 @@ KNOWN_TAGS = {"raw", "endraw", "comment", "endcomment", "highlight", "endhighlig
               "assign", "capture", "endcapture", "if", "elsif", "else", "endif", "unless", "endunless", "for",
               "endfor", "break", "continue", "case", "when", "endcase", "cycle", "increment", "decrement",
               "tablerow", "endtablerow"}
-LISTS_POSTS = re.compile(r"\b(?:site\.(?:posts|categories|tags|pages|data)|paginator)\b")
+LISTS_POSTS = re.compile(r"\b(?:site\.(?:posts|categories|tags|pages)|paginator)\b")
+# Jekyll 3 (GitHub Pages) wanted `{{ site.baseurl }}{% post_url x %}`; post_url and link include it here, as in Jekyll 4
+BASEURL_TAG = re.compile(r"\{\{-?\s*site\.baseurl\s*-?\}\}(?=\{%-?\s*(?:post_url|link)\b)")
+OWN_PAGES = {"404.html", "404.md", "feed.xml", "atom.xml", "sitemap.xml", "robots.txt"}
 
 
 @dataclass
@@ -148,7 +151,8 @@ def plan_post(plan: Plan, site: JekyllSite, target, rel: str, data: bytes, fallb
     if Path(dest).suffix not in MARKDOWN_EXTENSIONS:
         plan.report.skipped.append(f"{rel}: not Markdown (sitegen reads posts written in Markdown)")
         return
-    converted = edit_front_matter(author_name(text), values, drop) if values or drop else author_name(text)
+    converted = _jekyll4(plan, rel, author_name(text))
+    converted = edit_front_matter(converted, values, drop) if values or drop else converted
     post = _parsed(plan, rel, dest, converted, lang)
     if post is None:
         return
@@ -168,6 +172,14 @@ def plan_post(plan: Plan, site: JekyllSite, target, rel: str, data: bytes, fallb
         plan.report.urls[old] = rel
     plan.files[dest] = converted.encode("utf-8")
     plan.report.converted.append(f"{rel} → {dest} ({old})")
+
+
+def _jekyll4(plan: Plan, rel: str, text: str) -> str:
+    new, count = BASEURL_TAG.subn("", text)
+    if count:
+        plan.report.notes.append(f"{rel}: `{{{{ site.baseurl }}}}` before post_url/link dropped {count}×: "
+                                 "they give the base URL themselves (as in Jekyll 4)")
+    return new
 
 
 def _front(plan: Plan, text: str, rel: str) -> dict | None:
@@ -194,23 +206,50 @@ def plan_page(plan: Plan, site: JekyllSite, target, rel: str, data: bytes, fallb
     if front is None:
         return
     folder, _, name = rel.rpartition("/")
-    if LISTS_POSTS.search(text):
-        plan.report.skipped.append(f"{rel}: lists the posts (site.posts, paginator…): sitegen makes its own "
-                                   "home, archive, category and tag pages")
-        return
     lang = site.lang_of(rel, front, fallback)
     if lang is None or lang not in target.languages:
         plan.report.skipped.append(f"{rel}: language {lang or 'unknown'} is not one of {list(target.languages)}")
         return
-    inner = [p for p in folder.split("/") if p and p not in site.languages]
-    dest = "/".join(["content", "pages", lang, *inner, name])
     old = site.url(jekyll_page_url(site, rel, front), lang)
+    own = _own_pages(target)
+    if old in own:
+        plan.report.skipped.append(f"{rel}: sitegen makes its own {own[old]} at {old}")
+        return
+    if LISTS_POSTS.search(text):
+        kind, url = _list_page(rel, lang)
+        plan.files[f"static/{output_path(old)}"] = redirect_html(target.absolute(url))
+        plan.report.skipped.append(f"{rel}: lists the posts (site.posts, paginator…): sitegen makes its own "
+                                   f"{kind}; {old} redirects to {url}")
+        return
+    inner = [p for p in folder.split("/") if p and p not in site.languages]
+    stem, suffix = os.path.splitext(name)
+    dest = "/".join(["content", "pages", lang, *inner, name if suffix in MARKDOWN_EXTENSIONS else stem + ".md"])
     drop = ("layout",) if isinstance(front.get("layout"), str) else ()
-    converted = edit_front_matter(author_name(text), {"permalink": old, **site.translation_key(front)}, drop)
+    converted = edit_front_matter(_jekyll4(plan, rel, author_name(text)), {"permalink": old, **site.translation_key(front)}, drop)
     if _parsed(plan, rel, dest, converted, lang) is None:
         return
     plan.files[dest] = converted.encode("utf-8")
-    plan.report.converted.append(f"{rel} → {dest} ({old})")
+    plan.report.converted.append(f"{rel} → {dest} ({old})" + ("" if suffix in MARKDOWN_EXTENSIONS else
+                                                             ": its HTML kept as is in a Markdown page"))
+
+
+def _own_pages(target) -> dict[str, str]:
+    """The URLs sitegen's own pages take (a Jekyll page there gives way to them)."""
+    own = {"/": "root page"}
+    for lg in target.languages:
+        own.update({f"/{lg}/": "home page", f"/{lg}/archive/": "archive", f"/{lg}/tags/": "tag index",
+                    f"/{lg}/categories/": "category index", f"/{lg}/search/": "search page"})
+    return own
+
+
+def _list_page(rel: str, lang: str) -> tuple[str, str]:
+    """Which of sitegen's pages stands for a Jekyll page that lists the posts, by its name."""
+    name = rel.lower()
+    for word, kind, part in (("archive", "archive", "archive/"), ("tag", "tag index", "tags/"),
+                             ("categor", "category index", "categories/")):
+        if word in name:
+            return kind, f"/{lang}/{part}"
+    return "home page", f"/{lang}/"
 
 
 # --- the whole site -------------------------------------------------------------------------------
@@ -276,7 +315,9 @@ def plan_import(source: Path, root: Path, lang: str | None = None) -> Plan:
             reason = FOLDER_REASONS.get(parts[0], "a Jekyll folder (collections are not imported)")
             if not any(line.startswith(f"{parts[0]}/: ") for line in plan.report.skipped):
                 plan.report.skipped.append(f"{parts[0]}/: {reason}")
-        elif has_front_matter(data) and path.suffix in MARKDOWN_EXTENSIONS:
+        elif parts[-1] in OWN_PAGES and has_front_matter(data):
+            plan.report.skipped.append(f"{rel}: sitegen makes its own {parts[-1].split('.')[0]} page")
+        elif has_front_matter(data) and (path.suffix in MARKDOWN_EXTENSIONS or path.suffix in (".html", ".htm")):
             plan_page(plan, site, target, rel, data, fallback)
         elif has_front_matter(data):
             plan.report.skipped.append(f"{rel}: {_why_not(rel, data)}")

@@ -121,7 +121,10 @@ def _tree(latex: str, display: bool):
     unknown = re.search(r">(\\[a-zA-Z]+)<", mathml)
     if unknown:
         raise MathError(f"unknown LaTeX command `{unknown.group(1)}`")
-    root = ET.fromstring(mathml)
+    try:
+        root = ET.fromstring(mathml)
+    except ET.ParseError:   # e.g. `<` of \text{a < b} left unescaped, \color across `&` or `\\`
+        raise MathError("latex2mathml made malformed MathML of it") from None
     _finish(root, parts)
     return root
 
