@@ -60,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
 
     imp = commands.add_parser("import", help="move a Jekyll site into this project, keeping its URLs")
     imp.add_argument("path", type=Path, help="folder of the Jekyll site (only read)")
-    imp.add_argument("--lang", help="language of the posts whose language the site does not say (fr or en)")
+    imp.add_argument("--lang", help="language of the posts whose language the site does not say (fr or en); "
+                     "a site in several languages side by side: the ones to import, e.g. en,fr (the first is the default)")
     imp.add_argument("--dry-run", action="store_true", help="report what would be converted; write nothing")
 
     translations = commands.add_parser(

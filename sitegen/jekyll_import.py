@@ -29,6 +29,7 @@ from .sources import (
     MARKDOWN_EXTENSIONS,
     POST_NAME,
     JekyllSite,
+    split_front_matter,
     Source,
     author_name,
     config_notes,
@@ -62,6 +63,8 @@ KNOWN_TAGS = {"raw", "endraw", "comment", "endcomment", "highlight", "endhighlig
 LISTS_POSTS = re.compile(r"\b(?:site\.(?:posts|categories|tags|pages)|paginator)\b")
 # Jekyll 3 (GitHub Pages) wanted `{{ site.baseurl }}{% post_url x %}`; post_url and link include it here, as in Jekyll 4
 BASEURL_TAG = re.compile(r"\{\{-?\s*site\.baseurl\s*-?\}\}(?=\{%-?\s*(?:post_url|link)\b)")
+LANG_DIR = re.compile(r"^[a-z]{2}(?:[_-][a-z]{2,4})?$")
+LINK = re.compile(r"(\{%-?\s*link\s+)(\S+?)(\s*-?%\})")
 OWN_PAGES = {"404.html", "404.md", "feed.xml", "atom.xml", "sitemap.xml", "robots.txt"}
 
 
@@ -94,6 +97,15 @@ class Report:
 class Plan:
     files: dict[str, bytes] = field(default_factory=dict)   # destination relative to the project → bytes
     report: Report = field(default_factory=Report)
+    other_languages: dict[str, list[str]] = field(default_factory=dict)   # a language not imported → its files
+    moved: dict[str, str] = field(default_factory=dict)      # Jekyll source path → converted path
+
+    def note_languages(self, languages: tuple[str, ...]) -> None:
+        """One line per language left out (a site in sixteen languages is thousands of files)."""
+        for lang, rels in sorted(self.other_languages.items()):
+            shown = ", ".join(rels[:3]) + (f"… ({len(rels)} files)" if len(rels) > 3 else "")
+            self.report.skipped.append(f"language {lang}: not one of {list(languages)}: {shown} (give --lang "
+                                       "with the languages to import, each with UI strings in i18n/<lang>.yaml)")
 
 
 def _target_config(root: Path, site: JekyllSite, new_config: str | None):
@@ -117,8 +129,7 @@ def plan_post(plan: Plan, site: JekyllSite, target, rel: str, data: bytes, fallb
         return
     lang = site.lang_of(rel, front, fallback)
     if lang is None or lang not in target.languages:
-        plan.report.skipped.append(f"{rel}: language {lang or 'unknown'} is not one of {list(target.languages)} "
-                                   "(give --lang, or add it to site.yaml `languages` with i18n/<lang>.yaml)")
+        plan.other_languages.setdefault(lang or "unknown", []).append(rel)
         return
     parts = rel.split("/")
     magic = "_drafts" if draft else "_posts"
@@ -151,7 +162,7 @@ def plan_post(plan: Plan, site: JekyllSite, target, rel: str, data: bytes, fallb
     if Path(dest).suffix not in MARKDOWN_EXTENSIONS:
         plan.report.skipped.append(f"{rel}: not Markdown (sitegen reads posts written in Markdown)")
         return
-    converted = _jekyll4(plan, rel, author_name(text))
+    converted = _jekyll4(plan, rel, _last_key_wins(plan, rel, author_name(text), front))
     converted = edit_front_matter(converted, values, drop) if values or drop else converted
     post = _parsed(plan, rel, dest, converted, lang)
     if post is None:
@@ -171,6 +182,7 @@ def plan_post(plan: Plan, site: JekyllSite, target, rel: str, data: bytes, fallb
     if not draft:
         plan.report.urls[old] = rel
     plan.files[dest] = converted.encode("utf-8")
+    plan.moved[rel] = dest
     plan.report.converted.append(f"{rel} → {dest} ({old})")
 
 
@@ -180,6 +192,20 @@ def _jekyll4(plan: Plan, rel: str, text: str) -> str:
         plan.report.notes.append(f"{rel}: `{{{{ site.baseurl }}}}` before post_url/link dropped {count}×: "
                                  "they give the base URL themselves (as in Jekyll 4)")
     return new
+
+
+def _last_key_wins(plan: Plan, rel: str, text: str, front: dict) -> str:
+    """Jekyll's YAML reader takes the last of a key given twice; sitegen refuses the ambiguity, so
+    the converted file keeps the value Jekyll used, once."""
+    yaml_text = split_front_matter(text)[0] or ""
+    keys = re.findall(r"^([^\s#:'\"][^:\n]*?)[ \t]*:", yaml_text, re.M)
+    twice = {key: keys.count(key) for key in keys if keys.count(key) > 1 and key in front}
+    if not twice:
+        return text
+    plan.report.notes.append(f"{rel}: {', '.join(f'`{k}`' for k in twice)} given more than once: "
+                             "the last value kept, as Jekyll reads it")
+    return edit_front_matter(text, {key: front[key] for key in twice},
+                             tuple(key for key, count in twice.items() for _ in range(count - 1)))
 
 
 def _front(plan: Plan, text: str, rel: str) -> dict | None:
@@ -208,27 +234,34 @@ def plan_page(plan: Plan, site: JekyllSite, target, rel: str, data: bytes, fallb
     folder, _, name = rel.rpartition("/")
     lang = site.lang_of(rel, front, fallback)
     if lang is None or lang not in target.languages:
-        plan.report.skipped.append(f"{rel}: language {lang or 'unknown'} is not one of {list(target.languages)}")
+        plan.other_languages.setdefault(lang or "unknown", []).append(rel)
         return
     old = site.url(jekyll_page_url(site, rel, front), lang)
     own = _own_pages(target)
+    lists = "lists the posts (site.posts, paginator…): " if LISTS_POSTS.search(text) else ""
     if old in own:
-        plan.report.skipped.append(f"{rel}: sitegen makes its own {own[old]} at {old}")
+        plan.report.skipped.append(f"{rel}: {lists}sitegen makes its own {own[old]} at {old}")
         return
-    if LISTS_POSTS.search(text):
+    if lists:
         kind, url = _list_page(rel, lang)
         plan.files[f"static/{output_path(old)}"] = redirect_html(target.absolute(url))
         plan.report.skipped.append(f"{rel}: lists the posts (site.posts, paginator…): sitegen makes its own "
                                    f"{kind}; {old} redirects to {url}")
         return
-    inner = [p for p in folder.split("/") if p and p not in site.languages]
+    inner = [p for p in folder.split("/") if p and p not in site.languages and not p.startswith("_")]
     stem, suffix = os.path.splitext(name)
     dest = "/".join(["content", "pages", lang, *inner, name if suffix in MARKDOWN_EXTENSIONS else stem + ".md"])
     drop = ("layout",) if isinstance(front.get("layout"), str) else ()
-    converted = edit_front_matter(_jekyll4(plan, rel, author_name(text)), {"permalink": old, **site.translation_key(front)}, drop)
+    # pages in several languages side by side (en/about/index.md, fr/about/index.md) are each
+    # other's translations; named by their path, two index.md pages are not
+    key = site.translation_key(front) or \
+        ({"translation_key": "/".join([*inner, stem])} if site.folders or stem == "index" else {})
+    converted = edit_front_matter(_jekyll4(plan, rel, _last_key_wins(plan, rel, author_name(text), front)),
+                                  {"permalink": old, **key}, drop)
     if _parsed(plan, rel, dest, converted, lang) is None:
         return
     plan.files[dest] = converted.encode("utf-8")
+    plan.moved[rel] = dest
     plan.report.converted.append(f"{rel} → {dest} ({old})" + ("" if suffix in MARKDOWN_EXTENSIONS else
                                                              ": its HTML kept as is in a Markdown page"))
 
@@ -274,9 +307,13 @@ def plan_import(source: Path, root: Path, lang: str | None = None) -> Plan:
     if not source.is_dir():
         raise SiteError(error(str(source), None, "not a folder (give the folder of a Jekyll site)"))
     config = read_config(source)
-    if lang is not None and lang not in ("fr", "en"):
-        raise SiteError(error("--lang", None, f"expected fr or en, got {lang!r}"))
-    site = jekyll_site(config, lang)
+    langs = [part.strip() for part in lang.split(",")] if lang else []
+    if any(part not in ("fr", "en") for part in langs) or len(set(langs)) != len(langs):
+        raise SiteError(error("--lang", None, f"expected fr, en, or both (en,fr: the first is the default), got {lang!r}"))
+    site = jekyll_site(config, tuple(langs))
+    if not site.polyglot and any((source / lg).is_dir() for lg in site.languages):
+        # languages side by side in top folders (ruby-lang.org's en/, fr/, de/…): each such folder is one
+        site = replace(site, folders=tuple(sorted(p.name for p in source.iterdir() if p.is_dir() and LANG_DIR.match(p.name))))
     plan = Plan()
     new_config = None if (root / "site.yaml").exists() else site_yaml(site)
     if new_config is not None:
@@ -295,8 +332,9 @@ def plan_import(source: Path, root: Path, lang: str | None = None) -> Plan:
     templates = {p.relative_to(root / "templates").as_posix() for p in (root / "templates").rglob("*.html")} \
         if (root / "templates").is_dir() else \
         {p.relative_to(THEME / "templates").as_posix() for p in (THEME / "templates").rglob("*.html")}
-    fallback = lang if lang else (site.default if not site.polyglot or lang is None else None)
+    fallback = langs[0] if langs else site.default
     excluded = [str(p) for p in (config.get("exclude") or []) if isinstance(p, str)]
+    included = {str(p).strip("/") for p in (config.get("include") or []) if isinstance(p, str)}
     includes: dict[str, bytes] = {}
     for rel, path in _walk(source, excluded):
         parts = rel.split("/")
@@ -311,7 +349,7 @@ def plan_import(source: Path, root: Path, lang: str | None = None) -> Plan:
             plan_post(plan, site, target, rel, data, fallback, templates, parts[0] == "_drafts", path.stat().st_mtime)
         elif parts[0] == "_includes":
             includes[rel[len("_includes/"):]] = data
-        elif parts[0].startswith("_"):
+        elif parts[0].startswith("_") and parts[0] not in included:
             reason = FOLDER_REASONS.get(parts[0], "a Jekyll folder (collections are not imported)")
             if not any(line.startswith(f"{parts[0]}/: ") for line in plan.report.skipped):
                 plan.report.skipped.append(f"{parts[0]}/: {reason}")
@@ -324,6 +362,8 @@ def plan_import(source: Path, root: Path, lang: str | None = None) -> Plan:
         else:
             plan.files[f"static/{rel}"] = data
             plan.report.converted.append(f"{rel} → static/{rel}")
+    plan.note_languages(target.languages)
+    _relink(plan)
     _plan_includes(plan, includes)
     _plan_theme(plan, root, target.languages)
     _note_liquid(plan)
@@ -340,6 +380,18 @@ def _why_not(rel: str, data: bytes) -> str:
     if name in ("feed.xml", "atom.xml", "sitemap.xml", "robots.txt"):
         return f"sitegen makes its own {name}"
     return "a page that is not Markdown (sitegen's pages are Markdown files)"
+
+
+def _relink(plan: Plan) -> None:
+    """`{% link en/news/_posts/x.md %}` names the Jekyll source: here it names the converted file."""
+    for dest, data in list(plan.files.items()):
+        if not dest.startswith("content/"):
+            continue
+        text = data.decode("utf-8")
+        new, count = LINK.subn(lambda m: m.group(1) + plan.moved.get(m.group(2).lstrip("/"), m.group(2)) + m.group(3)
+                               if m.group(2).lstrip("/") in plan.moved else m.group(0), text)
+        if new != text:
+            plan.files[dest] = new.encode("utf-8")
 
 
 def _plan_includes(plan: Plan, includes: dict[str, bytes]) -> None:

@@ -31,15 +31,20 @@ class JekyllSite:
     default: str
     polyglot: bool
     tz: Any
+    folders: tuple[str, ...] = ()     # top folders that are languages, when languages sit side by side
 
     def lang_of(self, rel: str, data: dict, fallback: str | None) -> str | None:
-        """`lang:` in front matter, else a language folder in the path, else the fallback."""
+        """`lang:` in front matter (one not imported too: it is left out), else a language folder in
+        the path, else the fallback."""
         lang = data.get("lang")
-        if isinstance(lang, str) and lang in self.languages:
-            return lang
+        if isinstance(lang, str) and lang.strip():
+            lang = lang.strip()
+            return lang[:2] if lang not in self.languages and lang[:2] in self.languages and lang[2:3] in "-_" else lang
         for part in rel.split("/")[:-1]:
             if part in self.languages:
                 return part
+        if rel.split("/")[0] in self.folders and "/" in rel:
+            return rel.split("/")[0]
         return fallback
 
     def translation_key(self, front: dict) -> dict:
@@ -126,18 +131,20 @@ def read_config(source: Path) -> dict:
     return {}
 
 
-def jekyll_site(config: dict, lang: str | None) -> JekyllSite:
+def jekyll_site(config: dict, langs: tuple[str, ...] = ()) -> JekyllSite:
+    """`langs` (from --lang; the first is the default) say which languages a site that is not
+    polyglot is written in: one, or several side by side (`en/news/_posts`, `fr/news/_posts`)."""
     languages = config.get("languages")
     if isinstance(languages, list) and languages and all(isinstance(x, str) for x in languages):
         default = config.get("default_lang") if config.get("default_lang") in languages else languages[0]
         polyglot = True
     else:
         guess = config.get("lang") or str(config.get("locale") or "")[:2] or None
-        default = lang or guess
+        default = langs[0] if langs else guess
         if not isinstance(default, str) or not default:
             raise SiteError(error("--lang", None, "the language of this Jekyll site is unknown (no `lang:` or polyglot "
                                                   "`languages:` in _config.yml): give --lang fr or --lang en"))
-        languages, polyglot = [default], False
+        languages, polyglot = list(langs) or [default], False
     try:
         tz = ZoneInfo(str(config["timezone"])) if config.get("timezone") else timezone.utc
     except (ZoneInfoNotFoundError, ValueError):
