@@ -41,6 +41,7 @@ from .sources import (
     jekyll_site,
     parse_config,
     parse_source,
+    quote_unknown_tags,
     read_config,
     site_yaml,
 )
@@ -55,7 +56,6 @@ FOLDER_REASONS = {
     "_data": "site.data is not available to Liquid here",
 }
 INCLUDE = re.compile(r"\{%-?\s*include\s+([\w/.\-()+~#@]+)")
-TAG = re.compile(r"\{%-?\s*(\w+)")
 KNOWN_TAGS = {"raw", "endraw", "comment", "endcomment", "highlight", "endhighlight", "post_url", "link", "include",
               "assign", "capture", "endcapture", "if", "elsif", "else", "endif", "unless", "endunless", "for",
               "endfor", "break", "continue", "case", "when", "endcase", "cycle", "increment", "decrement",
@@ -65,6 +65,7 @@ LISTS_POSTS = re.compile(r"\b(?:site\.(?:posts|categories|tags|pages)|paginator)
 BASEURL_TAG = re.compile(r"\{\{-?\s*site\.baseurl\s*-?\}\}(?=\{%-?\s*(?:post_url|link)\b)")
 LANG_DIR = re.compile(r"^[a-z]{2}(?:[_-][a-z]{2,4})?$")
 LINK = re.compile(r"(\{%-?\s*link\s+)(\S+?)(\s*-?%\})")
+STATIC_OWN = {"index.html", "404.html", "robots.txt", "sitemap.xml", "feed.xml", "atom.xml"}
 OWN_PAGES = {"404.html", "404.md", "feed.xml", "atom.xml", "sitemap.xml", "robots.txt"}
 
 
@@ -359,6 +360,8 @@ def plan_import(source: Path, root: Path, lang: str | None = None) -> Plan:
             plan_page(plan, site, target, rel, data, fallback)
         elif has_front_matter(data):
             plan.report.skipped.append(f"{rel}: {_why_not(rel, data)}")
+        elif rel in STATIC_OWN or rel.split("/", 1)[-1] == "index.html" and parts[0] in target.languages:
+            plan.report.skipped.append(f"{rel}: sitegen makes its own (root page, home pages, robots.txt, sitemap, feeds)")
         else:
             plan.files[f"static/{rel}"] = data
             plan.report.converted.append(f"{rel} → static/{rel}")
@@ -366,7 +369,7 @@ def plan_import(source: Path, root: Path, lang: str | None = None) -> Plan:
     _relink(plan)
     _plan_includes(plan, includes)
     _plan_theme(plan, root, target.languages)
-    _note_liquid(plan)
+    _quote_liquid(plan)
     return plan
 
 
@@ -431,13 +434,15 @@ def _plan_theme(plan: Plan, root: Path, languages: tuple[str, ...]) -> None:
         plan.report.notes.append(f"sitegen's theme copied: {', '.join(wanted)}")
 
 
-def _note_liquid(plan: Plan) -> None:
+def _quote_liquid(plan: Plan) -> None:
+    """A plugin's Liquid tag would stop the build: it is shown as written instead, and said."""
     for dest, data in sorted(plan.files.items()):
         if dest.startswith("content/"):
-            unknown = sorted({t for t in TAG.findall(data.decode("utf-8", errors="replace")) if t not in KNOWN_TAGS})
+            text, unknown = quote_unknown_tags(data.decode("utf-8"), KNOWN_TAGS)
             if unknown:
-                plan.report.notes.append(f"{dest}: Liquid tags sitegen lacks: {', '.join(unknown)} "
-                                         "(the build names each at its line)")
+                plan.files[dest] = text.encode("utf-8")
+                plan.report.notes.append(f"{dest}: Liquid tags of plugins sitegen lacks ({', '.join(unknown)}) "
+                                         "are shown as written, in {% raw %}: replace them by hand")
 
 
 def write_plan(plan: Plan, root: Path, dry_run: bool) -> Report:

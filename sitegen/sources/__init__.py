@@ -41,6 +41,7 @@ from .jekyll_site import (
     has_front_matter,
     jekyll_page_url,
     jekyll_site,
+    quote_unknown_tags,
     read_config,
     site_yaml,
 )
@@ -59,5 +60,5 @@ __all__ = [
     "split_fences", "split_front_matter", "unknown_tokens",
     # import: a Jekyll site's settings and files (jekyll_site.py)
     "author_name", "config_notes", "defaults_for", "edit_front_matter", "front_data", "has_front_matter",
-    "jekyll_page_url", "jekyll_site", "read_config", "site_yaml",
+    "jekyll_page_url", "jekyll_site", "quote_unknown_tags", "read_config", "site_yaml",
 ]

@@ -219,3 +219,26 @@ def jekyll_page_url(site: JekyllSite, rel: str, front: dict) -> str:
             template += ".html"
     url = template.replace(":path", folder).replace(":basename", basename).replace(":output_ext", ".html")
     return re.sub(r"/{2,}", "/", "/" + url)
+
+
+RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.S)
+TAG_CALL = re.compile(r"\{%-?\s*(\w+).*?%\}", re.S)
+
+
+def quote_unknown_tags(text: str, known: set[str]) -> tuple[str, list[str]]:
+    """Pure: each `{% tag … %}` whose tag is not in `known` (a plugin's: twitter, translation_status…)
+    wrapped in {% raw %}, so the page builds and shows what the author wrote; and the tags' names."""
+    names: list[str] = []
+
+    def quote(m: re.Match) -> str:
+        if m.group(1) in known:
+            return m.group(0)
+        names.append(m.group(1))
+        return "{% raw %}" + m.group(0) + "{% endraw %}"
+
+    out, at = [], 0
+    for raw in RAW.finditer(text):
+        out += [TAG_CALL.sub(quote, text[at:raw.start()]), raw.group(0)]
+        at = raw.end()
+    out.append(TAG_CALL.sub(quote, text[at:]))
+    return "".join(out), sorted(set(names))
