@@ -53,7 +53,6 @@ FOLDER_REASONS = {
     "_layouts": "layouts are Jekyll's theme; sitegen's templates/ take their place",
     "_sass": "Sass is not compiled; sitegen's theme has its own CSS",
     "_plugins": "Ruby plugins do not run here",
-    "_data": "site.data is not available to Liquid here",
 }
 INCLUDE = re.compile(r"\{%-?\s*include\s+([\w/.\-()+~#@]+)")
 KNOWN_TAGS = {"raw", "endraw", "comment", "endcomment", "highlight", "endhighlight", "post_url", "link", "include",
@@ -63,6 +62,7 @@ KNOWN_TAGS = {"raw", "endraw", "comment", "endcomment", "highlight", "endhighlig
 LISTS_POSTS = re.compile(r"\b(?:site\.(?:posts|categories|tags|pages)|paginator)\b")
 # Jekyll 3 (GitHub Pages) wanted `{{ site.baseurl }}{% post_url x %}`; post_url and link include it here, as in Jekyll 4
 BASEURL_TAG = re.compile(r"\{\{-?\s*site\.baseurl\s*-?\}\}(?=\{%-?\s*(?:post_url|link)\b)")
+DATA_SUFFIXES = {".yml", ".yaml", ".json", ".csv", ".tsv"}
 LANG_DIR = re.compile(r"^[a-z]{2}(?:[_-][a-z]{2,4})?$")
 LINK = re.compile(r"(\{%-?\s*link\s+)(\S+?)(\s*-?%\})")
 STATIC_OWN = {"index.html", "404.html", "robots.txt", "sitemap.xml", "feed.xml", "atom.xml"}
@@ -348,6 +348,9 @@ def plan_import(source: Path, root: Path, lang: str | None = None) -> Plan:
             continue
         if "_posts" in parts[:-1] or parts[0] == "_drafts":
             plan_post(plan, site, target, rel, data, fallback, templates, parts[0] == "_drafts", path.stat().st_mtime)
+        elif parts[0] == "_data" and path.suffix in DATA_SUFFIXES:
+            plan.files["data/" + rel[len("_data/"):]] = data
+            plan.report.converted.append(f"{rel} → data/{rel[len('_data/'):]} (site.data)")
         elif parts[0] == "_includes":
             includes[rel[len("_includes/"):]] = data
         elif parts[0].startswith("_") and parts[0] not in included:
@@ -437,8 +440,11 @@ def _plan_theme(plan: Plan, root: Path, languages: tuple[str, ...]) -> None:
 def _quote_liquid(plan: Plan) -> None:
     """A plugin's Liquid tag would stop the build: it is shown as written instead, and said."""
     for dest, data in sorted(plan.files.items()):
-        if dest.startswith("content/"):
-            text, unknown = quote_unknown_tags(data.decode("utf-8"), KNOWN_TAGS)
+        if dest.startswith(("content/", "templates/_includes/")):
+            try:
+                text, unknown = quote_unknown_tags(data.decode("utf-8"), KNOWN_TAGS)
+            except UnicodeDecodeError:
+                continue      # an include that is no text: the build says so where it is used
             if unknown:
                 plan.files[dest] = text.encode("utf-8")
                 plan.report.notes.append(f"{dest}: Liquid tags of plugins sitegen lacks ({', '.join(unknown)}) "

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from htmltools import parse
+from importcheck import answer, check
 from sitecheck import broken_links
 from sitegen.build import build
 from sitegen.cli import main
@@ -201,3 +202,62 @@ def test_a_broken_post_is_reported_and_the_others_imported(tmp_path):
     report = import_site(source, tmp_path / "p")
     assert any(line.startswith("_posts/2021-10-01-broken.md:2: front matter is not valid YAML") for line in report.skipped)
     assert set(report.urls) == PLAIN_URLS
+
+
+# --- a real site's shapes: tests/importcheck.py runs Jekyll, import and the build -------------------
+
+SIDE_BY_SIDE = FIXTURES / "jekyll_sidebyside"
+
+
+@pytest.fixture(scope="module")
+def side_by_side(tmp_path_factory):
+    assert shutil.which("jekyll"), "Debian's jekyll is missing: apt-get install -y jekyll (.ci/run installs it)"
+    work = tmp_path_factory.mktemp("sidebyside")
+    return work, check(SIDE_BY_SIDE, work, ["en", "fr"])
+
+
+def test_languages_side_by_side_keep_every_url(side_by_side):
+    """ruby-lang.org's shape: en/news/_posts, fr/news/_posts, de/… not imported; every en and fr
+    post and page Jekyll gives answers, and the posts' images and links resolve."""
+    _, result = side_by_side
+    assert result.build_ok, result.build_output
+    assert result.count("post") == (4, 4) and result.missing == {}
+    assert {e.url for e in result.entries if e.kind == "post"} == {
+        "/en/news/2024/01/05/version-1-2-released/", "/en/news/2024/02/01/security-notice/",
+        "/fr/news/2024/01/05/version-1-2-released/", "/fr/news/2024/03/10/rencontre/"}
+    pages = {e.url for e in result.entries if e.kind == "page"}
+    assert {"/en/about/", "/fr/about/", "/en/examples/hello/", "/faq/", "/archive/"} <= pages
+    assert not any(url.startswith("/de/") for url in pages)
+    assert result.references >= 3 and result.broken == [] and result.broken_in_jekyll == []
+
+
+def test_side_by_side_conversions(side_by_side):
+    work, result = side_by_side
+    project, out = work / "project", work / "project" / "_site"
+    report = result.import_output
+    assert "language de: not one of ['en', 'fr']" in report and "de/news/_posts/" in report
+    assert not (project / "content/posts/de").exists() and not (project / "content/pages/en/de").exists()
+    # the page without lang: is English by its folder; the HTML page of _pages/ (an include: folder) is kept
+    assert (project / "content/pages/en/examples/hello.md").is_file()
+    assert parse((out / "faq/index.html").read_bytes()).find("div", class_="faq") is not None
+    # the two about pages are each other's translation (linked by their path)
+    about = parse((out / "en/about/index.html").read_bytes())
+    assert any(link.attrs.get("hreflang") == "fr" and link.attrs["href"].endswith("/notes/fr/about/")
+               for link in about.find_all("link") if "type" not in link.attrs)
+    # {% link en/news/_posts/… %} names the converted file; {{ site.baseurl }}{% post_url %} is not doubled
+    fr = parse((out / "fr/news/2024/01/05/version-1-2-released/index.html").read_bytes())
+    assert "/notes/en/news/2024/02/01/security-notice/" in {a.attrs.get("href") for a in fr.find_all("a")}
+    en = parse((out / "en/news/2024/01/05/version-1-2-released/index.html").read_bytes())
+    assert "/notes/en/news/2024/02/01/security-notice/" in {a.attrs.get("href") for a in en.find_all("a")}
+    # site.data from _data/ (moved to data/)
+    assert (project / "data/releases.yml").is_file()
+    assert "Checksum of the archive: 9f8e7d." in " ".join(en.find("article").text.split())
+    # a plugin's tag is shown as written and said; a key given twice keeps Jekyll's (the last) value
+    notice = (project / "content/posts/en/2024-02-01-security-notice.md").read_text(encoding="utf-8")
+    assert "{% raw %}{% twitter https://twitter.com/example/status/1 %}{% endraw %}" in notice
+    assert notice.count("hide:") == 1 and "hide: true" in notice
+    assert "(twitter) are shown as written" in report and "`hide` given more than once" in report
+    # the page that lists the posts redirects to sitegen's archive; sitegen's own pages are not overwritten
+    assert answer(out, "/archive/", "/notes") == out / "en/archive/index.html"
+    assert "en/index.html: sitegen makes its own home page at /en/" in report
+    assert "robots.txt: sitegen makes its own" in report

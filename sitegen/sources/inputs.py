@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import Problem, SiteError, error
 
-INPUT_FOLDERS = ("content", "templates", "static", "i18n", "code_samples")
+INPUT_FOLDERS = ("content", "templates", "static", "i18n", "code_samples", "data")
 SKIPPED_FOLDERS = ("__pycache__",)
 BOM = "\ufeff"
 KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",

@@ -89,12 +89,30 @@ class LinkTable:
     posts: Mapping[tuple[str, str], str]     # (lang, path below content/posts/<lang>/ without extension)
     files: Mapping[tuple[str, str], str]     # (lang, a source path as Jekyll or this project writes it)
     includes: Mapping[str, str]              # name below templates/_includes/ → text
+    data: Mapping[str, str] = field(default_factory=dict)   # path below data/ → text: site.data (Jekyll's _data/)
 
     @cached_property
     def digest(self) -> str:
         """Of all of the above; made when a body with Liquid first needs it."""
         return hashlib.sha256(repr((sorted(self.posts.items()), sorted(self.files.items()),
-                                    sorted(self.includes.items()))).encode()).hexdigest()
+                                    sorted(self.includes.items()), sorted(self.data.items()))).encode()).hexdigest()
+
+    @cached_property
+    def site_data(self) -> dict[str, Any]:
+        """site.data: data/releases.yml is site.data.releases, data/a/b.json site.data.a.b (YAML,
+        JSON or CSV, as Jekyll reads _data/). A file that does not parse is left out: the
+        variables that read it are then undefined, a warning where they are printed."""
+        tree: dict[str, Any] = {}
+        for rel, text in sorted(self.data.items()):
+            value = _data_value(rel, text)
+            if value is None:
+                continue
+            *folders, name = rel.rsplit(".", 1)[0].split("/")
+            node = tree
+            for folder in folders:
+                node = node.setdefault(folder, {}) if isinstance(node.get(folder, {}), dict) else {}
+            node[name] = value
+        return tree
 
     def post_url(self, lang: str, target: str) -> str | None:
         target = target.strip().strip("/")
@@ -114,6 +132,25 @@ class LinkTable:
     def link(self, lang: str, target: str) -> str | None:
         target = target.strip().lstrip("/")
         return self.files.get((lang, target)) or self.files.get(("", target))
+
+
+def _data_value(rel: str, text: str) -> Any:
+    import csv
+    import io
+    import json
+
+    import yaml
+
+    try:
+        if rel.endswith((".yml", ".yaml")):
+            return yaml.safe_load(text)
+        if rel.endswith(".json"):
+            return json.loads(text)
+        if rel.endswith((".csv", ".tsv")):
+            return list(csv.DictReader(io.StringIO(text), delimiter="\t" if rel.endswith(".tsv") else ","))
+    except (yaml.YAMLError, ValueError, csv.Error):
+        return None
+    return None
 
 
 def link_table(posts: list, urls: Mapping[str, str], baseurl: str, inputs: Mapping[str, bytes]) -> LinkTable:
@@ -137,14 +174,15 @@ def link_table(posts: list, urls: Mapping[str, str], baseurl: str, inputs: Mappi
     for path in inputs:
         if path.startswith("static/"):
             files[("", path)] = files[("", path[len("static/"):])] = baseurl + path[len("static"):]
-    includes = {}
+    includes, data_files = {}, {}
     for path, data in inputs.items():
-        if path.startswith(INCLUDES):
-            try:
-                includes[path[len(INCLUDES):]] = data.decode("utf-8").replace("\r\n", "\n")
-            except UnicodeDecodeError:
-                continue   # `{% include %}` of it says the file is missing
-    return LinkTable(post_urls, files, includes)
+        for prefix, found in ((INCLUDES, includes), ("data/", data_files)):
+            if path.startswith(prefix):
+                try:
+                    found[path[len(prefix):]] = data.decode("utf-8").replace("\r\n", "\n")
+                except UnicodeDecodeError:
+                    continue   # `{% include %}` of it says the file is missing; site.data leaves it out
+    return LinkTable(post_urls, files, includes, data_files)
 
 
 def liquid_context(post, url: str, config, table: LinkTable,
@@ -162,6 +200,8 @@ def liquid_context(post, url: str, config, table: LinkTable,
             "languages": list(config.languages), "default_language": config.default_language}
     key = hashlib.sha256(repr((LIQUID_VERSION, post.lang, sorted(page.items()), sorted(site.items(), key=repr),
                                table.digest, markdownify is not None)).encode()).hexdigest()
+    if table.data:     # in the digest through table.digest
+        site["data"] = table.site_data
     return LiquidContext(config.url, config.baseurl, lambda target: table.post_url(post.lang, target), site, page,
                          lambda target: table.link(post.lang, target), table.includes, INCLUDES.rstrip("/"),
                          markdownify, key)
