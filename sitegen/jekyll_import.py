@@ -1,9 +1,11 @@
 """`import PATH`: a Jekyll site moved into this project's layout, every URL kept.
 
-`_config.yml` → site.yaml; `_posts/` and `_drafts/` → content/posts/<lang>/; Markdown pages →
-content/pages/<lang>/; files without front matter (assets/, images/…) → static/; the includes the
-posts use → templates/_includes/. The language of a file comes from its `lang:`, from a language
-folder (`_posts/en/`, `fr/about.md`: the polyglot conventions) or from --lang.
+`_config.yml` → site.yaml; `_posts/` and `_drafts/` → content/posts/<lang>/; Markdown and HTML
+pages → content/pages/<lang>/ (pages that list the posts → redirects to sitegen's lists); `_data/`
+→ data/; files without front matter (assets/, images/…) → static/; the includes the posts use →
+templates/_includes/. The language of a file comes from its `lang:`, from a language folder
+(`_posts/en/`, `fr/about.md`: the polyglot conventions; `en/`, `fr/`, `de/` side by side, of which
+--lang en,fr keeps two) or from --lang.
 
 Each post's URL is computed as Jekyll computes it (its permalink style or pattern, categories from
 folders, dates in the site's time zone, jekyll-polyglot's /<lang> prefix) and compared with the
