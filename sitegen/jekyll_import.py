@@ -348,6 +348,9 @@ def plan_import(source: Path, root: Path, lang: str | None = None) -> Plan:
             continue
         if parts[0].startswith("_config"):
             continue
+        if parts[0] in site.folders and parts[0] not in target.languages and len(parts) > 1:
+            plan.other_languages.setdefault(parts[0], []).append(rel)     # a language left out, whole
+            continue
         if "_posts" in parts[:-1] or parts[0] == "_drafts":
             plan_post(plan, site, target, rel, data, fallback, templates, parts[0] == "_drafts", path.stat().st_mtime)
         elif parts[0] == "_data" and path.suffix in DATA_SUFFIXES:
@@ -387,6 +390,8 @@ def _why_not(rel: str, data: bytes) -> str:
         return "Sass is not compiled; sitegen's theme has its own CSS"
     if name in ("feed.xml", "atom.xml", "sitemap.xml", "robots.txt"):
         return f"sitegen makes its own {name}"
+    if name.endswith((".rss", ".atom")) or name.endswith(".xml") and b"<rss" in data[:2000] + data[-2000:]:
+        return "a feed: sitegen makes its own, /<lang>/feed.xml"
     return "a page that is not Markdown (sitegen's pages are Markdown files)"
 
 
