@@ -40,6 +40,7 @@ from .sources import (
     front_data,
     has_front_matter,
     jekyll_page_url,
+    CONFIG_KEYS,
     jekyll_site,
     parse_config,
     parse_source,
@@ -55,6 +56,9 @@ FOLDER_REASONS = {
     "_layouts": "layouts are Jekyll's theme; sitegen's templates/ take their place",
     "_sass": "Sass is not compiled; sitegen's theme has its own CSS",
     "_plugins": "Ruby plugins do not run here",
+    "_notebooks": "notebooks that fastpages' GitHub Action turns into _posts/ (not posts of the site itself: "
+                  "convert them with fastpages first, or write them as posts with executed code here)",
+    "_word": "Word documents that fastpages' GitHub Action turns into _posts/ (not posts of the site itself)",
 }
 INCLUDE = re.compile(r"\{%-?\s*include\s+([\w/.\-()+~#@]+)")
 KNOWN_TAGS = {"raw", "endraw", "comment", "endcomment", "highlight", "endhighlight", "post_url", "link", "include",
@@ -64,6 +68,7 @@ KNOWN_TAGS = {"raw", "endraw", "comment", "endcomment", "highlight", "endhighlig
 LISTS_POSTS = re.compile(r"\b(?:site\.(?:posts|categories|tags|pages)|paginator)\b")
 # Jekyll 3 (GitHub Pages) wanted `{{ site.baseurl }}{% post_url x %}`; post_url and link include it here, as in Jekyll 4
 BASEURL_TAG = re.compile(r"\{\{-?\s*site\.baseurl\s*-?\}\}(?=\{%-?\s*(?:post_url|link)\b)")
+SITE_KEY = re.compile(r"\bsite\.(\w+)")
 DATA_SUFFIXES = {".yml", ".yaml", ".json", ".csv", ".tsv"}
 LANG_DIR = re.compile(r"^[a-z]{2}(?:[_-][a-z]{2,4})?$")
 LINK = re.compile(r"(\{%-?\s*link\s+)(\S+?)(\s*-?%\})")
@@ -378,6 +383,7 @@ def plan_import(source: Path, root: Path, lang: str | None = None) -> Plan:
     _plan_includes(plan, includes)
     _plan_theme(plan, root, target.languages)
     _quote_liquid(plan)
+    _note_settings_read(plan, config)
     return plan
 
 
@@ -456,6 +462,19 @@ def _quote_liquid(plan: Plan) -> None:
                 plan.files[dest] = text.encode("utf-8")
                 plan.report.notes.append(f"{dest}: Liquid tags of plugins sitegen lacks ({', '.join(unknown)}) "
                                          "are shown as written, in {% raw %}: replace them by hand")
+
+
+def _note_settings_read(plan: Plan, config: dict) -> None:
+    """A setting of _config.yml with no equivalent here that converted files print (`site.svn.stable`)."""
+    readers: dict[str, int] = {}
+    for dest, data in plan.files.items():
+        if dest.startswith(("content/", "templates/_includes/")):
+            for key in set(SITE_KEY.findall(data.decode("utf-8", errors="replace"))):
+                if key in config and key not in CONFIG_KEYS:
+                    readers[key] = readers.get(key, 0) + 1
+    for key, count in sorted(readers.items()):
+        plan.report.notes.append(f"_config.yml `{key}`: read as site.{key} by {count} converted file(s), where it "
+                                 "prints nothing (the build warns at each use; data/ is read as site.data)")
 
 
 def write_plan(plan: Plan, root: Path, dry_run: bool) -> Report:

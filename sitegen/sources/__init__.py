@@ -32,6 +32,7 @@ from .jekyll import (
     unknown_tokens,
 )
 from .jekyll_site import (
+    CONFIG_KEYS,
     JekyllSite,
     author_name,
     config_notes,
@@ -59,6 +60,6 @@ __all__ = [
     "parse_remembered", "parse_source", "permalink_pattern", "read_inputs", "render_liquid", "slugify",
     "split_fences", "split_front_matter", "unknown_tokens",
     # import: a Jekyll site's settings and files (jekyll_site.py)
-    "author_name", "config_notes", "defaults_for", "edit_front_matter", "front_data", "has_front_matter",
+    "author_name", "CONFIG_KEYS", "config_notes", "defaults_for", "edit_front_matter", "front_data", "has_front_matter",
     "jekyll_page_url", "jekyll_site", "quote_unknown_tags", "read_config", "site_yaml",
 ]
