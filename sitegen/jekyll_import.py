@@ -28,10 +28,10 @@ from typing import Any
 from .errors import SiteError, error
 from .site import expand_permalink, output_path, redirect_html, url_of
 from .sources import (
+    CONFIG_KEYS,
     MARKDOWN_EXTENSIONS,
     POST_NAME,
     JekyllSite,
-    split_front_matter,
     Source,
     author_name,
     config_notes,
@@ -40,13 +40,15 @@ from .sources import (
     front_data,
     has_front_matter,
     jekyll_page_url,
-    CONFIG_KEYS,
     jekyll_site,
+    list_page_for,
+    own_urls,
     parse_config,
     parse_source,
     quote_unknown_tags,
     read_config,
     site_yaml,
+    split_front_matter,
 )
 
 THEME = Path(__file__).resolve().parent.parent       # the repository's theme, when sitegen runs from it
@@ -107,6 +109,7 @@ class Plan:
     report: Report = field(default_factory=Report)
     other_languages: dict[str, list[str]] = field(default_factory=dict)   # a language not imported → its files
     moved: dict[str, str] = field(default_factory=dict)      # Jekyll source path → converted path
+    baseurl_dropped: dict[str, int] = field(default_factory=dict)   # source path → `{{ site.baseurl }}`s dropped
 
     def note_languages(self, languages: tuple[str, ...]) -> None:
         """One line per language left out (a site in sixteen languages is thousands of files)."""
@@ -197,8 +200,7 @@ def plan_post(plan: Plan, site: JekyllSite, target, rel: str, data: bytes, fallb
 def _jekyll4(plan: Plan, rel: str, text: str) -> str:
     new, count = BASEURL_TAG.subn("", text)
     if count:
-        plan.report.notes.append(f"{rel}: `{{{{ site.baseurl }}}}` before post_url/link dropped {count}×: "
-                                 "they give the base URL themselves (as in Jekyll 4)")
+        plan.baseurl_dropped[rel] = count
     return new
 
 
@@ -245,13 +247,13 @@ def plan_page(plan: Plan, site: JekyllSite, target, rel: str, data: bytes, fallb
         plan.other_languages.setdefault(lang or "unknown", []).append(rel)
         return
     old = site.url(jekyll_page_url(site, rel, front), lang)
-    own = _own_pages(target)
+    own = own_urls(target.languages)
     lists = "lists the posts (site.posts, paginator…): " if LISTS_POSTS.search(text) else ""
     if old in own:
         plan.report.skipped.append(f"{rel}: {lists}sitegen makes its own {own[old]} at {old}")
         return
     if lists:
-        kind, url = _list_page(rel, lang)
+        kind, url = list_page_for(rel, lang)
         plan.files[f"static/{output_path(old)}"] = redirect_html(target.absolute(url))
         plan.report.skipped.append(f"{rel}: lists the posts (site.posts, paginator…): sitegen makes its own "
                                    f"{kind}; {old} redirects to {url}")
@@ -272,25 +274,6 @@ def plan_page(plan: Plan, site: JekyllSite, target, rel: str, data: bytes, fallb
     plan.moved[rel] = dest
     plan.report.converted.append(f"{rel} → {dest} ({old})" + ("" if suffix in MARKDOWN_EXTENSIONS else
                                                              ": its HTML kept as is in a Markdown page"))
-
-
-def _own_pages(target) -> dict[str, str]:
-    """The URLs sitegen's own pages take (a Jekyll page there gives way to them)."""
-    own = {"/": "root page"}
-    for lg in target.languages:
-        own.update({f"/{lg}/": "home page", f"/{lg}/archive/": "archive", f"/{lg}/tags/": "tag index",
-                    f"/{lg}/categories/": "category index", f"/{lg}/search/": "search page"})
-    return own
-
-
-def _list_page(rel: str, lang: str) -> tuple[str, str]:
-    """Which of sitegen's pages stands for a Jekyll page that lists the posts, by its name."""
-    name = rel.lower()
-    for word, kind, part in (("archive", "archive", "archive/"), ("tag", "tag index", "tags/"),
-                             ("categor", "category index", "categories/")):
-        if word in name:
-            return kind, f"/{lang}/{part}"
-    return "home page", f"/{lang}/"
 
 
 # --- the whole site -------------------------------------------------------------------------------
@@ -384,6 +367,11 @@ def plan_import(source: Path, root: Path, lang: str | None = None) -> Plan:
     _plan_theme(plan, root, target.languages)
     _quote_liquid(plan)
     _note_settings_read(plan, config)
+    if plan.baseurl_dropped:
+        files = sorted(plan.baseurl_dropped)
+        plan.report.notes.append(f"`{{{{ site.baseurl }}}}` before post_url/link dropped {sum(plan.baseurl_dropped.values())}× "
+                                 f"in {len(files)} file(s) ({', '.join(files[:2])}{'…' if len(files) > 2 else ''}): "
+                                 "they give the base URL themselves, as in Jekyll 4 (Jekyll 3 needed it)")
     return plan
 
 

@@ -42,6 +42,8 @@ from .jekyll_site import (
     has_front_matter,
     jekyll_page_url,
     jekyll_site,
+    list_page_for,
+    own_urls,
     quote_unknown_tags,
     read_config,
     site_yaml,
@@ -61,5 +63,5 @@ __all__ = [
     "split_fences", "split_front_matter", "unknown_tokens",
     # import: a Jekyll site's settings and files (jekyll_site.py)
     "author_name", "CONFIG_KEYS", "config_notes", "defaults_for", "edit_front_matter", "front_data", "has_front_matter",
-    "jekyll_page_url", "jekyll_site", "quote_unknown_tags", "read_config", "site_yaml",
+    "jekyll_page_url", "jekyll_site", "list_page_for", "own_urls", "quote_unknown_tags", "read_config", "site_yaml",
 ]

@@ -242,3 +242,22 @@ def quote_unknown_tags(text: str, known: set[str]) -> tuple[str, list[str]]:
         at = raw.end()
     out.append(TAG_CALL.sub(quote, text[at:]))
     return "".join(out), sorted(set(names))
+
+
+def own_urls(languages: tuple[str, ...]) -> dict[str, str]:
+    """The URLs sitegen's own pages take (a Jekyll page there gives way to them)."""
+    own = {"/": "root page"}
+    for lg in languages:
+        own.update({f"/{lg}/": "home page", f"/{lg}/archive/": "archive", f"/{lg}/tags/": "tag index",
+                    f"/{lg}/categories/": "category index", f"/{lg}/search/": "search page"})
+    return own
+
+
+def list_page_for(rel: str, lang: str) -> tuple[str, str]:
+    """Which of sitegen's pages stands for a Jekyll page that lists the posts, by its name."""
+    name = rel.lower()
+    for word, kind, part in (("archive", "archive", "archive/"), ("tag", "tag index", "tags/"),
+                             ("categor", "category index", "categories/")):
+        if word in name:
+            return kind, f"/{lang}/{part}"
+    return "home page", f"/{lang}/"
