@@ -21,6 +21,7 @@ class ChangeKind(str, enum.Enum):
     STATIC = "static"
     SAMPLES = "samples"
     I18N = "i18n"
+    DATA = "data"
     CONFIG = "config"
 
 
@@ -30,6 +31,7 @@ FOLDERS = {
     "static": ChangeKind.STATIC,
     "code_samples": ChangeKind.SAMPLES,
     "i18n": ChangeKind.I18N,
+    "data": ChangeKind.DATA,     # site.data (Jekyll's _data/, moved in by import)
 }
 CONFIG_FILES = {"site.yaml": ChangeKind.CONFIG}
 IGNORED_PARTS = {"__pycache__", "_site", "node_modules"}     # hidden folders (.cache, .git) are ignored below
@@ -119,7 +121,7 @@ def _change_events() -> list:
 
 class Watcher:
     """watchdog → classify → `on_change(kind, relpath, settled)`. Watches content/, templates/, static/,
-    code_samples/ and i18n/ recursively and the project folder itself (for site.yaml), nothing else."""
+    code_samples/, i18n/ and data/ recursively and the project folder itself (for site.yaml), nothing else."""
 
     def __init__(self, root: Path, on_change: Callable[[ChangeKind, str, bool], None]):
         from watchdog.events import FileSystemEventHandler

@@ -37,6 +37,7 @@ CASES = [
     ("static/css/site.css.tmp",                        None),
     ("templates/base.html___jb_tmp___",                None),   # JetBrains safe write
     ("content/posts/fr/.DS_Store",                     None),
+    ("data/releases.yml",                              ChangeKind.DATA),
     # generated or tool folders
     ("code_samples/__pycache__/bn_common.cpython-311.pyc", None),
     ("code_samples/bn_common.pyc",                     None),
