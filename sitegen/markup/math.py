@@ -100,6 +100,7 @@ def _tree(latex: str, display: bool):
                         "letters to Unicode bold)")
     for pattern, replacement in REWRITES:
         source = pattern.sub(replacement, source)
+    source = _color_groups(source)
     groups = source.replace("\\{", "").replace("\\}", "")
     if groups.count("{") != groups.count("}"):
         raise MathError("unbalanced braces")
@@ -127,6 +128,34 @@ def _tree(latex: str, display: bool):
         raise MathError("latex2mathml made malformed MathML of it") from None
     _finish(root, parts)
     return root
+
+
+COLOR = re.compile(r"\\color\s*\{[^{}]*\}\s*(?=\{)")
+
+
+def _color_groups(source: str) -> str:
+    """`\\color{red}{x}` colours only x in MathJax (Jekyll's usual renderer); latex2mathml reads
+    \\color as LaTeX's switch, colouring up to the end of the group, across `&` and `\\\\` (which
+    breaks an alignment). Bracing `{\\color{red}{x}}` gives MathJax's reading to both."""
+    out, done = [], 0
+    for m in COLOR.finditer(source):
+        if m.start() < done:
+            continue
+        depth, end = 0, m.end()
+        for end in range(m.end(), len(source)):
+            if source[end] == "\\":
+                continue
+            if source[end] == "{" and source[end - 1] != "\\":
+                depth += 1
+            elif source[end] == "}" and source[end - 1] != "\\":
+                depth -= 1
+                if not depth:
+                    break
+        else:
+            continue   # unbalanced: reported as such later
+        out += [source[done:m.start()], "{", source[m.start():end + 1], "}"]
+        done = end + 1
+    return "".join(out) + source[done:]
 
 
 def _q(tag: str) -> str:

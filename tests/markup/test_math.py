@@ -120,6 +120,16 @@ def test_aligned_nests_inside_a_brace():
     assert root.find("mtable") is not None and [mo.text for mo in root.find_all("mo")][:2] == ["=", "{"]
 
 
+def test_color_with_an_argument_colours_only_it_as_mathjax_does():
+    # latex2mathml reads \\color as a switch: it coloured on across `\\\\` and broke the table (seen in
+    # a real Jekyll blog: an XML parse error instead of a formula)
+    _, root = mathml(r"\begin{aligned} a &= b \color{red}{x} \\ c &= d \end{aligned}", True)
+    rows = root.find("mtable").find_all("mtr")
+    assert len(rows) == 2 and "\U0001d450" not in rows[0].text and "\U0001d450" in rows[1].text
+    (styled,) = root.find_all("mstyle")
+    assert styled.attrs["mathcolor"] == "red" and styled.text == "\U0001d465"
+
+
 @pytest.mark.parametrize("environment", ["gather", "gather*"])
 def test_gather_rows_are_centred_cells_in_display_style(environment):
     _, root = mathml(rf"\begin{{{environment}}} a = b \\ c = \frac{{1}}{{2}} \end{{{environment}}}", True)
@@ -228,6 +238,11 @@ def test_escaped_braces_do_not_count_as_groups():
 def test_converter_errors_become_math_errors():
     with pytest.raises(MathError):
         to_mathml(r"\left( x", False)
+
+
+def test_converter_output_that_is_not_xml_is_a_math_error():
+    with pytest.raises(MathError, match="could not convert"):
+        to_mathml(r"a & b", False)   # latex2mathml lets a bare `&` through unescaped
 
 
 # --- render_math on a fragment ------------------------------------------------------------------
