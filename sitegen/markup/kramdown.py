@@ -17,10 +17,10 @@ import xml.etree.ElementTree as etree
 
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
+from markdown.inlinepatterns import BACKTICK_RE, BacktickInlineProcessor, InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
+from markdown.util import AtomicString, code_escape
 
 IAL_MARK = "KRAMDOWNIAL{}X"
 IAL_MARK_TEXT = re.compile(r"KRAMDOWNIAL(\d+)X")
@@ -173,6 +173,15 @@ class Blocks:
                     out += produced
                     context = "table"
                     continue
+                elif DOLLARS.match(line) and "$$" not in line.strip()[2:]:
+                    end = next((j for j in range(i + 1, len(lines)) if "$$" in lines[j]), None)
+                    if end is not None and any(not l.strip() for l in lines[i + 1:end]):
+                        # kramdown's math block runs to the closing `$$`, across blank lines
+                        kept = [l for l in lines[i:end + 1] if l.strip()]
+                        out += kept + [""] * (end + 1 - i - len(kept))   # same line count
+                        i, context, previous = end + 1, None, "math"
+                        continue
+                    context = "para"
                 else:
                     context = "para"
             elif context == "heading":
@@ -266,6 +275,11 @@ class Blocks:
         while end < len(lines) and TABLE_ROW.match(lines[end]):
             end += 1
         rows = lines[i:end]
+        lead = 0
+        while lead < len(rows) - 1 and TABLE_SEPARATOR.match(rows[lead]):
+            lead += 1     # kramdown ignores separator lines before the first row
+        if lead:
+            return end, [""] * lead + self._table(rows, lead)[1]
         if len(rows) >= 2 and TABLE_SEPARATOR.match(rows[1]):
             return end, rows
         if any(TABLE_SEPARATOR.match(r) for r in rows):
@@ -458,12 +472,37 @@ class DoubleDollarInline(InlineProcessor):
         return _math_span(m.group(1).strip(), False), m.start(0), m.end(0)
 
 
+KRAMDOWN_ESCAPE = re.compile(r"\\([\\.*_+\-`()\[\]{}#!:|\"'$=<>])")   # kramdown's escapable characters
+
+
 class EscapedMathJax(InlineProcessor):
     """`\\( … \\)`, the MathJax idiom written so that Markdown leaves `\\(` behind."""
 
     def handleMatch(self, m: re.Match, data: str):
         display = m.group(1) is None
-        return _math_span((m.group(2) if display else m.group(1)).strip(), display), m.start(0), m.end(0)
+        # the text is Markdown to kramdown: its escapes (`\\_`, `\\{`, `\\\\`) reach MathJax unescaped
+        latex = KRAMDOWN_ESCAPE.sub(r"\1", m.group(2) if display else m.group(1))
+        return _math_span(latex.strip(), display), m.start(0), m.end(0)
+
+
+class KramdownBacktick(BacktickInlineProcessor):
+    """A code span keeps its spaces as kramdown keeps them: all of them between single backticks,
+    all but one on each side between longer ones (Python-Markdown strips them all)."""
+
+    def handleMatch(self, m: re.Match, data: str):
+        if m.group(1):
+            return super().handleMatch(m, data)
+        begin = m.start(0)
+        start, end = self.find_code_spans(begin, data)
+        if end is None:
+            return None, begin, start
+        text = data[start:end]
+        if start - begin > 1:
+            text = text[1:] if text[:1] == " " else text
+            text = text[:-1] if text[-1:] == " " else text
+        element = etree.Element("code")
+        element.text = AtomicString(code_escape(text))
+        return element, begin, end + (start - begin)
 
 
 class BackslashBreak(InlineProcessor):
@@ -492,9 +531,12 @@ class DisplayMathBlock(BlockProcessor):
 class KramdownExtension(Extension):
     def extendMarkdown(self, md) -> None:
         md.registerExtension(self)
+        # kramdown's escapable characters beyond Markdown's: `\<tag>` shows `<tag>`, `\|` a bar
+        md.ESCAPED_CHARS = md.ESCAPED_CHARS + [c for c in ":|\"'$=<" if c not in md.ESCAPED_CHARS]
         md.preprocessors.register(KramdownPreprocessor(md), "kramdown", 28)
         md.parser.blockprocessors.register(DisplayMathBlock(md.parser), "kramdown-math-block", 80.5)
         md.inlinePatterns.register(DoubleDollarInline(r"(?<!\\)\$\$((?:(?!\$\$).)+?)\$\$", md), "kramdown-math", 189.95)
+        md.inlinePatterns.register(KramdownBacktick(BACKTICK_RE), "backtick", 190)
         md.inlinePatterns.register(BackslashBreak(r"\\\n", md), "backslash-break", 186)
         md.inlinePatterns.register(EscapedMathJax(r"\\\\\((.+?)\\\\\)|\\\\\[(.+?)\\\\\]", md), "mathjax-escaped", 185)
         md.treeprocessors.register(IalTreeprocessor(md), "kramdown-ial", 7.5)

@@ -122,6 +122,11 @@ def _tree(latex: str, display: bool):
     unknown = re.search(r">(\\[a-zA-Z]+)<", mathml)
     if unknown:
         raise MathError(f"unknown LaTeX command `{unknown.group(1)}`")
+    # latex2mathml writes `&` unescaped: in \\text{… & …} it is text (as MathJax shows it); as an
+    # identifier it is an alignment latex2mathml did not understand
+    mathml = BARE_AMPERSAND.sub("&amp;", mathml)
+    if re.search(r"<m[io]>&amp;</m[io]>", mathml):
+        raise MathError("an `&` outside a matrix or alignment (latex2mathml could not place it)")
     try:
         root = ET.fromstring(mathml)
     except ET.ParseError:   # e.g. `<` of \text{a < b} left unescaped, \color across `&` or `\\`
@@ -130,6 +135,7 @@ def _tree(latex: str, display: bool):
     return root
 
 
+BARE_AMPERSAND = re.compile(r"&(?!#?\w+;)")
 COLOR = re.compile(r"\\color\s*\{[^{}]*\}\s*(?=\{)")
 
 

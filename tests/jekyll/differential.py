@@ -119,8 +119,9 @@ def build_sitegen(site: Path, work: Path) -> dict[str, str]:
         if (site / "_config.yml").exists() else {}
     settings = {"title": str(config.get("title", "")), "languages": ["en", "fr"], "default_language": "en",
                 "heading_ids": "kramdown"}
-    if isinstance(config.get("url"), str) and config["url"]:
-        settings["url"] = config["url"]
+    for key in ("url", "baseurl"):      # `{{ site.baseurl }}/images/…` gives the same src on both sides
+        if isinstance(config.get(key), str) and config[key].strip("/"):
+            settings[key] = config[key]
     # Jekyll's URLs (its default style is `date`): post_url and link give the same hrefs on both sides
     settings["permalink"] = str(config.get("permalink") or "date")
     (project / "site.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
@@ -148,7 +149,13 @@ def build_sitegen(site: Path, work: Path) -> dict[str, str]:
         if not bad:
             raise RuntimeError(f"sitegen build failed:\n{run.stdout}{run.stderr}")
         for path, message in bad.items():
-            (project / path).unlink(missing_ok=True)
+            # first its body is emptied (other posts' post_url to it still resolve), then it goes
+            post = project / path
+            front = FRONT.match(post.read_text(encoding="utf-8", errors="replace")) if post.exists() else None
+            if front and Path(path).name not in refused:
+                post.write_text(front.group(0), encoding="utf-8")
+            else:
+                post.unlink(missing_ok=True)
             refused.setdefault(Path(path).name, message)
     bodies = _bodies(project / "_site")
     for name, message in refused.items():
@@ -300,7 +307,8 @@ def _flatten(node: _Node, math: _Math, out: list[str], depth: int, in_pre: bool 
             continue
         if child.tag == "pre" or (child.tag == "code" and in_pre) or _code_table(child):
             flush()
-            code = "".join(_text(child)).strip("\n")
+            # spaces on an otherwise empty code line are invisible (Python-Markdown drops them)
+            code = re.sub(r"(?m)^[ \t]+$", "", "".join(_text(child))).strip("\n")
             out.append("  " * depth + "code: " + code.replace("\n", "⏎"))
             continue
         if child.tag in BLOCKS and not _wrapper(child):

@@ -240,9 +240,15 @@ def test_converter_errors_become_math_errors():
         to_mathml(r"\left( x", False)
 
 
-def test_converter_output_that_is_not_xml_is_a_math_error():
-    with pytest.raises(MathError, match="could not convert"):
+def test_ampersand_outside_an_alignment_is_a_math_error():
+    with pytest.raises(MathError, match="outside a matrix"):
         to_mathml(r"a & b", False)   # latex2mathml lets a bare `&` through unescaped
+
+
+def test_ampersand_in_text_is_text():
+    # seen in a real blog: `\text{ & }` inside aligned made latex2mathml write broken XML
+    _, root = mathml(r"\begin{aligned} a &= b & \text{x & y} \end{aligned}", True)
+    assert any(t.text == "x\u00a0&\u00a0y" or t.text.replace("\u00a0", " ") == "x & y" for t in root.find_all("mtext"))
 
 
 # --- render_math on a fragment ------------------------------------------------------------------
