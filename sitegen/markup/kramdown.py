@@ -26,6 +26,7 @@ IAL_MARK = "KRAMDOWNIAL{}X"
 IAL_MARK_TEXT = re.compile(r"KRAMDOWNIAL(\d+)X")
 NO_HEADER = "KRAMDOWNNOHEADERX"
 NOT_DISPLAY = "KRAMDOWNINLINEX"
+BARE, WRAPPED = "KRAMDOWNBAREX", "KRAMDOWNPARAX"   # a list item's first paragraph: without or with <p>
 DOLLARS = re.compile(r"^ {0,3}\$\$")
 
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -72,6 +73,42 @@ def _merge(attrs: dict, key: str, value) -> None:
         attrs[key] = value
 
 
+# kramdown's span elements: a line starting with one of them is text, and continues a list item lazily
+HTML_SPAN = re.compile(r"^ {0,3}</?(?:a|abbr|acronym|b|big|bdo|br|button|cite|code|del|dfn|em|i|img|input|ins|"
+                       r"kbd|label|mark|option|q|rb|rbc|rp|rt|rtc|ruby|samp|select|small|span|strong|sub|sup|tt|"
+                       r"u|var)(?![\w-])", re.I)
+
+
+def _html_block_line(line: str) -> bool:
+    return bool(HTML_START.match(line)) and not HTML_SPAN.match(line)
+
+
+LIST_EOB = re.compile(r"^\^\s*$")
+TASK = re.compile(r"^\[[ xX]\](?:\s|$)")
+HR_LINE = re.compile(r"^ {0,3}([-*_])( *\1){2,} *$")
+PARAGRAPH_STOP = (ATX, FENCE, QUOTE, IAL_LINE, DEFINITION)
+
+
+def _first_paragraph(content: list[str], trailing: int) -> tuple[int, bool] | None:
+    """A list item's content as kramdown's children see it: None when it does not start with a
+    paragraph, else (how many children, at least up to 2; whether a blank line follows the paragraph)."""
+    if not content or not content[0].strip() or _starts_block(content[0]) or TASK.match(content[0]):
+        return None
+    for j in range(1, len(content)):
+        line = content[j]
+        if not line.strip():
+            return 3, True      # trailing blank lines were taken off: more content follows
+        if _starts_block(line) and not SETEXT.match(line):
+            return 2, False
+    return (2, True) if trailing else (1, False)
+
+
+def _starts_block(line: str) -> bool:
+    item = LIST_ITEM.match(line)
+    return bool(item and (item.group(4) or item.group(3))) or _html_block_line(line) or \
+        bool(DOLLARS.match(line)) or any(p.match(line) for p in PARAGRAPH_STOP)
+
+
 def _indent(line: str) -> int:
     return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
 
@@ -97,6 +134,8 @@ class Blocks:
         i = 0
         while i < len(lines):
             line = lines[i]
+            if context == "ial" and line.strip():
+                context = None    # the IAL ended the block before it: this line starts one
             if line[:1].isalpha() and "{:" not in line:
                 # the common case, a line of text: it starts a paragraph or goes on with its block
                 if context is None or context == "heading":
@@ -142,7 +181,8 @@ class Blocks:
                 context, i = "ial", i + 1
                 continue
             item = LIST_ITEM.match(line)
-            if item and not (context == "para" and SETEXT.match(line) and item.group(2) == "-" and not item.group(4)):
+            if item and not HR_LINE.match(line) and \
+                    not (context == "para" and SETEXT.match(line) and item.group(2) == "-" and not item.group(4)):
                 if item.group(4) or item.group(3):
                     if context == "para" and not in_item:   # in an item, a nested list stays tight
                         out.append("")
@@ -175,8 +215,10 @@ class Blocks:
                     continue
                 elif DOLLARS.match(line) and "$$" not in line.strip()[2:]:
                     end = next((j for j in range(i + 1, len(lines)) if "$$" in lines[j]), None)
-                    if end is not None and any(not l.strip() for l in lines[i + 1:end]):
-                        # kramdown's math block runs to the closing `$$`, across blank lines
+                    if end is not None and lines[end].rstrip().endswith("$$") and \
+                            (end + 1 == len(lines) or not lines[end + 1].strip()):
+                        # kramdown's math block runs to the closing `$$`, across blank lines and
+                        # lines that would start a list or a quote elsewhere
                         kept = [l for l in lines[i:end + 1] if l.strip()]
                         out += kept + [""] * (end + 1 - i - len(kept))   # same line count
                         i, context, previous = end + 1, None, "math"
@@ -225,6 +267,7 @@ class Blocks:
         ordered = first.group(2)[0].isdigit()
         items: list[tuple[str, list[str]]] = []
         out: list[str] = []
+        shapes: list = []     # per item: (its start in out, _first_paragraph) for _mark_paragraphs
         while i < len(lines):
             m = LIST_ITEM.match(lines[i])
             if not m or m.group(2)[0].isdigit() != ordered:
@@ -252,9 +295,9 @@ class Blocks:
                 expanded = line.expandtabs(4)
                 if _indent(expanded) >= width:
                     content.append(expanded[width:])
-                elif not last_blank and not IAL_LINE.match(line) and not HTML_START.match(line) and \
-                        not (sibling.match(line)):
-                    content.append(line.lstrip() if _indent(line) < width else line)   # lazy
+                elif not last_blank and not IAL_LINE.match(line) and not _html_block_line(line):
+                    # lazy, as in kramdown, even a marker of the other list type: it nests
+                    content.append(line.lstrip() if _indent(line) < width else line)
                 else:
                     break
                 last_blank = False
@@ -265,16 +308,43 @@ class Blocks:
                 trailing += 1
             items.append((marker, content))
             out_item = self.run(content, in_item=True)
+            starts = len(out)
             out.append(f"{marker} {out_item[0] if out_item else ''}")
             out += [("    " + l) if l.strip() else "" for l in out_item[1:]]
             out += [""] * trailing
+            shapes.append((starts, _first_paragraph(content, trailing)))
+        self._mark_paragraphs(out, shapes, ended=i < len(lines) and LIST_EOB.match(lines[i]) is not None)
         return i, out
+
+    def _mark_paragraphs(self, out: list[str], shapes: list, ended: bool) -> None:
+        """kramdown's rule for an item's first paragraph (parser/kramdown/list.rb): shown without
+        <p> unless a blank line follows it, and the last item's only when an earlier item's is;
+        Python-Markdown wraps every item of a loose list and none of a tight one."""
+        earlier_bare = False
+        for n, (start, shape) in enumerate(shapes):
+            if shape is None:            # the item does not start with a paragraph
+                earlier_bare = True
+                continue
+            count, blank_after = shape
+            last = n == len(shapes) - 1
+            bare = (count < 2 or not blank_after or (last and count == 2 and not ended)) and \
+                (not last or len(shapes) == 1 or earlier_bare)
+            earlier_bare = earlier_bare or bare
+            marker, _, first = out[start].partition(" ")
+            out[start] = f"{marker} {BARE if bare else WRAPPED}{first}"
+            self.touched = True
 
     def _table(self, lines: list[str], i: int) -> tuple[int, list[str]]:
         end = i
         while end < len(lines) and TABLE_ROW.match(lines[end]):
             end += 1
         rows = lines[i:end]
+        header = next((n for n, row in enumerate(rows) if TABLE_SEPARATOR.match(row)), None)
+        if header is not None and header > 0:
+            # kramdown: a separator after the header's only splits the body (or ends it): no row
+            kept = rows[:header + 1] + [r for r in rows[header + 1:] if not TABLE_SEPARATOR.match(r)]
+            if len(kept) < len(rows):
+                return end, kept + [""] * (len(rows) - len(kept))
         lead = 0
         while lead < len(rows) - 1 and TABLE_SEPARATOR.match(rows[lead]):
             lead += 1     # kramdown ignores separator lines before the first row
@@ -315,6 +385,8 @@ class IalTreeprocessor(Treeprocessor):
                     continue
                 if child.tag == "p" and child.text and child.text.startswith(NOT_DISPLAY):
                     child.text = child.text[len(NOT_DISPLAY):]
+                if child.tag == "li":
+                    _item_paragraph(child)
                 if not ials or child.tag != "p" or len(child) or not child.text:
                     continue
                 m = IAL_MARK_TEXT.fullmatch(child.text.strip())
@@ -329,6 +401,39 @@ class IalTreeprocessor(Treeprocessor):
                 if target is not None and target in parent:
                     apply(target, attrs)
                 parent.remove(child)
+
+
+def _item_paragraph(li: etree.Element) -> None:
+    """Drops the item's mark and unwraps or wraps its first paragraph as it says."""
+    first = li[0] if len(li) and not (li.text or "").strip() else None
+    holder = first if first is not None and first.tag == "p" else li
+    text = holder.text or ""
+    mark = BARE if text.startswith(BARE) else WRAPPED if text.startswith(WRAPPED) else None
+    if mark is None:
+        return
+    holder.text = text[len(mark):]
+    if mark == BARE and holder is not li:            # <li><p>text</p>… → <li>text…
+        index = list(li).index(first)
+        li.remove(first)
+        li.text = (li.text or "") + (first.text or "")
+        for k, child in enumerate(list(first)):
+            li.insert(index + k, child)
+        last = list(first)[-1] if len(first) else None
+        tail = (first.tail or "")
+        if last is not None:
+            last.tail = (last.tail or "") + ("\n" if index + len(first) < len(li) else "") + tail
+        else:
+            li.text += ("\n" if len(li) else "") + tail
+    elif mark == WRAPPED and holder is li:           # <li>text<ul>… → <li><p>text</p><ul>…
+        p = etree.Element("p")
+        p.text, li.text = li.text, None
+        for child in list(li):
+            if child.tag in ("ul", "ol", "p", "div", "pre", "blockquote", "table", "dl") or \
+                    child.tag.startswith("h") and child.tag[1:].isdigit():
+                break
+            li.remove(child)
+            p.append(child)
+        li.insert(0, p)
 
 
 def _is_mark(element) -> bool:

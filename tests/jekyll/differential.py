@@ -101,11 +101,13 @@ def build_jekyll(site: Path, work: Path) -> dict[str, str]:
             break
         # a post Jekyll cannot build here (a plugin's tag, a missing include) is set aside and reported
         output = re.sub(r"\x1b\[\d+m", "", run.stdout + run.stderr)
-        failed = re.search(r"^\s*Liquid Exception: (.*?) in (?:\S*/)?([^/\s]+)$", output, re.M)
-        if not failed or failed.group(2) not in posts or failed.group(2) in unbuilt:
+        failed = re.search(r"^\s*Liquid Exception: (.*?) in (\S+)$", output, re.M)
+        where = failed and (source / failed.group(2) if not failed.group(2).startswith("/") else Path(failed.group(2)))
+        if not failed or not where.is_file():
             raise RuntimeError(f"jekyll build failed:\n{run.stdout}{run.stderr}")
-        unbuilt[failed.group(2)] = failed.group(1)
-        posts[failed.group(2)].unlink()
+        if where.name in posts and where.name not in unbuilt:
+            unbuilt[where.name] = failed.group(1)
+        where.unlink()   # a page is only compared through links to it: set aside likewise
     bodies = {name: body for name, body in _bodies(dest).items() if name in posts}   # posts, not pages
     return {**bodies, **{name: UNBUILT + message for name, message in unbuilt.items()}}
 
