@@ -153,7 +153,13 @@ class Blocks:
                 end = self._fence_end(lines, i, fence.group(1))
                 if context is not None:
                     out.append("")
-                out += [*lines[i:end], ""]
+                fenced = lines[i:end]
+                if fenced[0][:1] == " ":
+                    # kramdown keeps the code's lines as written; indenting the fence does not
+                    # take the same indent off them, as it does in CommonMark
+                    closes = end - i - 1 if end - i > 1 and FENCE.match(fenced[-1]) else None
+                    fenced = [l.lstrip(" ") if k in (0, closes) else l for k, l in enumerate(fenced)]
+                out += [*fenced, ""]
                 i, context, previous = end, None, "fence"
                 continue
             if context is None and _indent(line) >= 4 and not in_item:
@@ -385,8 +391,6 @@ class IalTreeprocessor(Treeprocessor):
                     continue
                 if child.tag == "p" and child.text and child.text.startswith(NOT_DISPLAY):
                     child.text = child.text[len(NOT_DISPLAY):]
-                if child.tag == "li":
-                    _item_paragraph(child)
                 if not ials or child.tag != "p" or len(child) or not child.text:
                     continue
                 m = IAL_MARK_TEXT.fullmatch(child.text.strip())
@@ -403,37 +407,29 @@ class IalTreeprocessor(Treeprocessor):
                 parent.remove(child)
 
 
-def _item_paragraph(li: etree.Element) -> None:
-    """Drops the item's mark and unwraps or wraps its first paragraph as it says."""
-    first = li[0] if len(li) and not (li.text or "").strip() else None
-    holder = first if first is not None and first.tag == "p" else li
-    text = holder.text or ""
-    mark = BARE if text.startswith(BARE) else WRAPPED if text.startswith(WRAPPED) else None
-    if mark is None:
-        return
-    holder.text = text[len(mark):]
-    if mark == BARE and holder is not li:            # <li><p>text</p>… → <li>text…
-        index = list(li).index(first)
-        li.remove(first)
-        li.text = (li.text or "") + (first.text or "")
-        for k, child in enumerate(list(first)):
-            li.insert(index + k, child)
-        last = list(first)[-1] if len(first) else None
-        tail = (first.tail or "")
-        if last is not None:
-            last.tail = (last.tail or "") + ("\n" if index + len(first) < len(li) else "") + tail
-        else:
-            li.text += ("\n" if len(li) else "") + tail
-    elif mark == WRAPPED and holder is li:           # <li>text<ul>… → <li><p>text</p><ul>…
-        p = etree.Element("p")
-        p.text, li.text = li.text, None
-        for child in list(li):
-            if child.tag in ("ul", "ol", "p", "div", "pre", "blockquote", "table", "dl") or \
-                    child.tag.startswith("h") and child.tag[1:].isdigit():
-                break
-            li.remove(child)
-            p.append(child)
-        li.insert(0, p)
+class ListParagraphTreeprocessor(Treeprocessor):
+    """Before inline parsing (the text is still Markdown, so typography never sees a mark): drops
+    each list item's mark and unwraps or wraps its first paragraph as the mark says."""
+
+    def run(self, root: etree.Element) -> None:
+        blocks = getattr(self.md, "kramdown", None)
+        if blocks is None or not blocks.touched:
+            return
+        for li in root.iter("li"):
+            first = li[0] if len(li) and not (li.text or "").strip() else None
+            holder = first if first is not None and first.tag == "p" else li
+            text = holder.text or ""
+            mark = BARE if text.startswith(BARE) else WRAPPED if text.startswith(WRAPPED) else None
+            if mark is None:
+                continue
+            holder.text = text[len(mark):]
+            if mark == BARE and holder is not li:       # <li><p>text</p>… → <li>text…
+                li.remove(first)
+                li.text = (first.text or "") + ("\n" if len(li) else "")
+            elif mark == WRAPPED and holder is li:      # <li>text<ul>… → <li><p>text</p><ul>…
+                p = etree.Element("p")
+                p.text, li.text = li.text, None
+                li.insert(0, p)
 
 
 def _is_mark(element) -> bool:
@@ -644,6 +640,7 @@ class KramdownExtension(Extension):
         md.inlinePatterns.register(KramdownBacktick(BACKTICK_RE), "backtick", 190)
         md.inlinePatterns.register(BackslashBreak(r"\\\n", md), "backslash-break", 186)
         md.inlinePatterns.register(EscapedMathJax(r"\\\\\((.+?)\\\\\)|\\\\\[(.+?)\\\\\]", md), "mathjax-escaped", 185)
+        md.treeprocessors.register(ListParagraphTreeprocessor(md), "kramdown-list-p", 20.5)
         md.treeprocessors.register(IalTreeprocessor(md), "kramdown-ial", 7.5)
         md.treeprocessors.register(HeadingIdTreeprocessor(md), "kramdown-ids", 6)
         md.treeprocessors.register(TocTreeprocessor(md), "kramdown-toc", 4)

@@ -77,6 +77,17 @@ def smarten(text: str, following: str, quotes: dict[str, str]) -> str:
     return "".join(out)
 
 
+SPAN_IAL = re.compile(r"\{:[^}]*\}")
+
+
+def _smart(text: str, following: str, quotes: dict[str, str]) -> str:
+    """smarten, leaving span IALs (`{: style="…"}`, read by attr_list after this) as written."""
+    if "{:" not in text:
+        return smarten(text, following, quotes)
+    parts, ials = SPAN_IAL.split(text), SPAN_IAL.findall(text) + [""]
+    return "".join(smarten(part, ial or following, quotes) + ial for part, ial in zip(parts, ials))
+
+
 def _source_start(element: etree.Element) -> str:
     """How the Markdown of an inline element begins, as the quote rules see it."""
     tag = element.tag
@@ -109,7 +120,7 @@ class TypographyTreeprocessor(Treeprocessor):
             children = list(element)
             text = element.text
             if text and ("'" in text or '"' in text or "--" in text or "..." in text) and not _opaque(element):
-                element.text = smarten(text, _source_start(children[0]) if children else "\n", quotes)
+                element.text = _smart(text, _source_start(children[0]) if children else "\n", quotes)
             for index, child in enumerate(children):
                 if len(child) or child.text:
                     if not _opaque(child):
@@ -123,7 +134,7 @@ class TypographyTreeprocessor(Treeprocessor):
 
 def _tail(child: etree.Element, after: str, quotes: dict[str, str]) -> str:
     """A tail's quotes: the element before it took the character before the tail."""
-    return smarten("\x03" + child.tail, after, quotes)[1:]
+    return _smart("\x03" + child.tail, after, quotes)[1:]
 
 
 class Guillemets(InlineProcessor):

@@ -167,6 +167,10 @@ def link_table(posts: list, urls: Mapping[str, str], baseurl: str, inputs: Mappi
                 files.setdefault(("", f"{folder}/{post.lang}/{rel}"), url)
                 files[(post.lang, f"{folder}/{rel}")] = url
                 files.setdefault(("", f"{folder}/{rel}"), url)
+            if "/" in rel:   # Jekyll's spelling of a post kept in a folder: <lang>/news/_posts/x.md
+                above, name = rel.rsplit("/", 1)
+                files.setdefault(("", f"{post.lang}/{above}/_posts/{name}"), url)
+                files.setdefault((post.lang, f"{above}/_posts/{name}"), url)
         else:
             files.setdefault(("", f"{post.lang}/{rel}"), url)
             files[(post.lang, rel)] = url

@@ -129,9 +129,14 @@ def build_sitegen(site: Path, work: Path) -> dict[str, str]:
     (project / "site.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
     for name, path in _posts(site).items():
         lang = _front_matter(path.read_text(encoding="utf-8", errors="replace")).get("lang")
-        folder = project / "content" / "posts" / ("fr" if lang == "fr" else "en")
+        lang = "fr" if lang == "fr" else "en"
+        # `en/news/_posts/x.md` → content/posts/en/news/x.md: `{% link en/news/_posts/x.md %}` finds it
+        above = list(path.relative_to(site).parts[:path.relative_to(site).parts.index("_posts")])
+        folder = project / "content" / "posts" / lang / Path(*above[1 if above[:1] == [lang] else 0:])
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, folder / name)
+        if above:   # Jekyll makes the folders above _posts/ categories (so URLs): as an import does
+            _add_categories(folder / name, above)
     for part in ("templates", "i18n", "static"):
         shutil.copytree(ROOT / part, project / part, dirs_exist_ok=True)
     if (site / "_includes").is_dir():     # `{% include %}` reads templates/_includes/ here
@@ -163,6 +168,20 @@ def build_sitegen(site: Path, work: Path) -> dict[str, str]:
     for name, message in refused.items():
         bodies[name] = REFUSED + message
     return bodies
+
+
+def _add_categories(post: Path, categories: list[str]) -> None:
+    text = post.read_text(encoding="utf-8", errors="replace")
+    front = FRONT.match(text)
+    data = _front_matter(text) if front else {}
+    own = data.pop("categories", None) or data.pop("category", None) or []
+    own = own.split() if isinstance(own, str) else [str(c) for c in own]
+    data["categories"] = list(dict.fromkeys(categories + own))
+    body = text[front.end():] if front else text
+    # the body keeps its line numbers: the front matter keeps its line count where it can
+    header = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    missing = (front.group(0).count("\n") if front else 0) - header.count("\n") - 2
+    post.write_text("---\n" + header + "\n" * max(missing, 0) + "---\n" + body, encoding="utf-8")
 
 
 def _bodies(folder: Path) -> dict[str, str]:

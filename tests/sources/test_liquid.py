@@ -368,3 +368,17 @@ def test_split_fences_round_trips():
 def test_split_fences_no_fence():
     assert split_fences("just text") == [(False, "just text", 1)]
     assert split_fences("") == [(False, "", 1)]
+
+
+def test_link_finds_a_post_by_its_jekyll_folder_path():
+    # ruby-lang.org keeps posts in <lang>/news/_posts/ and links them as `{% link en/news/_posts/x.md %}`
+    from types import SimpleNamespace
+
+    from sitegen.sources.liquid import link_table
+
+    post = SimpleNamespace(path="content/posts/en/news/2019-10-01-cve.md", is_post=True, lang="en")
+    table = link_table([post], {post.path: "/en/news/2019/10/01/cve/"}, "/base", {})
+    assert table.link("en", "en/news/_posts/2019-10-01-cve.md") == "/base/en/news/2019/10/01/cve/"
+    assert table.link("fr", "en/news/_posts/2019-10-01-cve.md") == "/base/en/news/2019/10/01/cve/"
+    assert table.link("en", "news/_posts/2019-10-01-cve.md") == "/base/en/news/2019/10/01/cve/"
+    assert table.link("en", "fr/news/_posts/2019-10-01-cve.md") is None
