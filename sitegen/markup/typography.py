@@ -31,7 +31,9 @@ def _fix_text(text: str) -> str:
         return _apply(text)
     parts, last = [], 0
     for m in PROTECTED.finditer(text):
-        parts.append(_apply(text[last:m.start()]))
+        # `<URL:https://…>`: the colon before a URL is not at the end of the text
+        before = text[last:m.start()]
+        parts.append(_apply(before + "x")[:-1] if before.endswith(":") else _apply(before))
         parts.append(m.group(0))
         last = m.end()
     parts.append(_apply(text[last:]))

@@ -450,8 +450,20 @@ def load_allowed(path: Path = ALLOWED) -> list[dict]:
 
 
 def _allowed_by(post: str, lines: list[str], entries: list[dict]) -> str | None:
+    """The entry allowing this difference: its posts match, and every changed line matches its
+    `diff`, or (`same_after`: [[regex, replacement]…]) Jekyll's lines and sitegen's become equal
+    once both are rewritten so."""
     for entry in entries:
         if any(fnmatch(post, pattern) for pattern in entry["posts"]):
+            if "same_after" in entry:
+                def rewrite(line: str) -> str:
+                    for regex, replacement in entry["same_after"]:
+                        line = re.sub(regex, replacement, line)
+                    return line
+                ours = [rewrite(line[1:]) for line in lines if line[:1] == "+"]
+                if ours and ours == [rewrite(line[1:]) for line in lines if line[:1] == "-"]:
+                    return entry["name"]
+                continue
             pattern = entry.get("diff")
             if pattern is None or all(re.search(pattern, line) for line in lines if line[:1] in "+-"):
                 return entry["name"]

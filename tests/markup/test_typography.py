@@ -49,6 +49,8 @@ def test_punctuation_after_inline_code_is_spaced_but_code_is_not_touched():
     "<p>fin.</p>",
     "<p>Rien ici, vraiment rien.</p>",
     "<p>x!=y et a?b</p>",
+    # a colon right before a URL is not the end of the text (seen in ruby-lang.org's French news)
+    "<p>&lt;URL:https://cache.ruby-lang.org/pub/ruby-1.9.tar.bz2&gt;</p>",
 ])
 def test_untouched_text(text):
     assert french(text) == text
