@@ -18,6 +18,7 @@ import xml.etree.ElementTree as etree
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.inlinepatterns import BACKTICK_RE, BacktickInlineProcessor, InlineProcessor
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString, code_escape
@@ -98,6 +99,8 @@ def _first_paragraph(content: list[str], trailing: int) -> tuple[int, bool] | No
         line = content[j]
         if not line.strip():
             return 3, True      # trailing blank lines were taken off: more content follows
+        if DEFINITION.match(line):
+            return None         # its lines are the terms of a definition list
         if _starts_block(line) and not SETEXT.match(line):
             return 2, False
     return (2, True) if trailing else (1, False)
@@ -316,7 +319,14 @@ class Blocks:
             out_item = self.run(content, in_item=True)
             starts = len(out)
             out.append(f"{marker} {out_item[0] if out_item else ''}")
-            out += [("    " + l) if l.strip() else "" for l in out_item[1:]]
+            # the rest of the first paragraph (with a definition under it) stays lazy, unindented:
+            # Python-Markdown then reads it as one block with the first line (terms of a <dl>…)
+            lazy = 1
+            while lazy < len(out_item) and out_item[lazy].strip() and _indent(out_item[lazy]) < 4 and \
+                    (not _starts_block(out_item[lazy]) or DEFINITION.match(out_item[lazy])):
+                lazy += 1
+            out += out_item[1:lazy]
+            out += [("    " + l) if l.strip() else "" for l in out_item[lazy:]]
             out += [""] * trailing
             shapes.append((starts, _first_paragraph(content, trailing)))
         self._mark_paragraphs(out, shapes, ended=i < len(lines) and LIST_EOB.match(lines[i]) is not None)
@@ -366,6 +376,18 @@ class Blocks:
         return end, [header, "|" + "|".join(["---"] * cells) + "|", *rows]
 
 
+LEFT_MARK = re.compile(r"KRAMDOWN(?:IAL\d+|BARE|PARA|INLINE|NOHEADER)X")
+
+
+class LeftMarks(Postprocessor):
+    """A mark left where no tree processor reached it (in raw HTML, or in code an odd indent
+    made) is taken out of the page rather than shown."""
+
+    def run(self, text: str) -> str:
+        blocks = getattr(self.md, "kramdown", None)
+        return LEFT_MARK.sub("", text) if blocks is not None and blocks.touched and "KRAMDOWN" in text else text
+
+
 class KramdownPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         blocks = Blocks()
@@ -391,7 +413,7 @@ class IalTreeprocessor(Treeprocessor):
                     continue
                 if child.tag == "p" and child.text and child.text.startswith(NOT_DISPLAY):
                     child.text = child.text[len(NOT_DISPLAY):]
-                if not ials or child.tag != "p" or len(child) or not child.text:
+                if not ials or child.tag not in ("p", "dt") or len(child) or not child.text:
                     continue
                 m = IAL_MARK_TEXT.fullmatch(child.text.strip())
                 if not m:
@@ -421,6 +443,10 @@ class ListParagraphTreeprocessor(Treeprocessor):
             text = holder.text or ""
             mark = BARE if text.startswith(BARE) else WRAPPED if text.startswith(WRAPPED) else None
             if mark is None:
+                for element in li.iter():   # the item became something else: the mark only goes
+                    if element.text and element.text.startswith((BARE, WRAPPED)):
+                        element.text = element.text[len(BARE):]
+                        break
                 continue
             holder.text = text[len(mark):]
             if mark == BARE and holder is not li:       # <li><p>text</p>… → <li>text…
@@ -644,6 +670,7 @@ class KramdownExtension(Extension):
         md.treeprocessors.register(IalTreeprocessor(md), "kramdown-ial", 7.5)
         md.treeprocessors.register(HeadingIdTreeprocessor(md), "kramdown-ids", 6)
         md.treeprocessors.register(TocTreeprocessor(md), "kramdown-toc", 4)
+        md.postprocessors.register(LeftMarks(md), "kramdown-marks", 1)
 
     def reset(self) -> None:
         pass

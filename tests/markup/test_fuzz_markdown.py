@@ -144,5 +144,6 @@ def test_markdown_gives_a_body_or_located_problems(lines, lang, separator, execu
     assert text.count("\n") == body.count("\n") or "{% highlight" in body   # later stages still point at the source
     rendered = render(text, lang, ("<div class=block>executed</div>",) * executed, separator, heading_ids)
     assert isinstance(rendered, Rendered) and isinstance(rendered.html, str)
+    assert "KRAMDOWN" not in rendered.html or "KRAMDOWN" in body   # kramdown.py's marks never show
     for line, message in rendered.errors:
         assert 1 <= line <= text.count("\n") + 1 and message, (line, message)
