@@ -202,7 +202,7 @@ class Blocks:
                     context = None if produced and not produced[-1].strip() else "list"
                     previous = "list"
                     continue
-            if context == "para" and (ATX.match(line) or (QUOTE.match(line) and not in_item)):
+            if context == "para" and (ATX.match(line) or QUOTE.match(line)):
                 out.append("")
                 context = None
             if context is None and previous == "quote" and QUOTE.match(line):
@@ -215,7 +215,7 @@ class Blocks:
                     continue
                 if QUOTE.match(line):
                     context = "quote"
-                elif HTML_START.match(line):
+                elif _html_block_line(line):     # a line opening with a span element is text
                     context = "html"
                 elif TABLE_ROW.match(line):
                     i, produced = self._table(lines, i)
@@ -328,6 +328,10 @@ class Blocks:
             out += out_item[1:lazy]
             out += [("    " + l) if l.strip() else "" for l in out_item[lazy:]]
             out += [""] * trailing
+            if not trailing and "" in out_item[lazy:] and i < len(lines) and sibling.match(lines[i]):
+                # the item holds several blocks (a quote, a list…): without a blank line before the
+                # next item, Python-Markdown would read that item into the last block
+                out.append("")
             shapes.append((starts, _first_paragraph(content, trailing)))
         self._mark_paragraphs(out, shapes, ended=i < len(lines) and LIST_EOB.match(lines[i]) is not None)
         return i, out

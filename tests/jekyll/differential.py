@@ -8,11 +8,13 @@ temporary folder; SITE is only read. The structural form keeps what a reader see
 reach: blocks and their nesting, heading levels and ids, text (typography included), emphasis,
 links and images with their targets, code text, math, and the `id`, `class` and `style` an author
 gave. It drops what only differs in representation (see `normalize`): highlighting markup,
-whitespace between tags, footnote markup, sitegen's heading permalinks, and math rendering (both
+whitespace between tags, spaces on otherwise empty code lines, footnote markup, sitegen's heading permalinks, and math rendering (both
 sides' LaTeX goes through sitegen's LaTeX → MathML converter, so equal math means equal MathML).
 
 Differences kept on purpose are listed, with their reason, in allowed.yaml beside this file; the
-report names every difference and whether it is allowed.
+report names every difference and whether it is allowed. Posts may sit in any `<folder>/_posts`
+(they get Jekyll's folder categories); a post Jekyll itself cannot build here (a plugin's tag) is
+reported and not compared. Real blogs, from their git mirrors: tests/jekyll/realblogs.py.
 """
 from __future__ import annotations
 
