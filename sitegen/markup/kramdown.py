@@ -17,7 +17,8 @@ import xml.etree.ElementTree as etree
 
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
-from markdown.inlinepatterns import BACKTICK_RE, BacktickInlineProcessor, InlineProcessor
+from markdown.inlinepatterns import (BACKTICK_RE, NOIMG, BacktickInlineProcessor, InlineProcessor,
+                                     ReferenceInlineProcessor, ShortReferenceInlineProcessor)
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -636,6 +637,19 @@ class KramdownBacktick(BacktickInlineProcessor):
         return element, begin, end + (start - begin)
 
 
+class RetryingReference(ReferenceInlineProcessor):
+    """`[[Feature #20564]]`: an undefined reference is text from its `[` only, and the reference
+    inside it still links (Python-Markdown skipped the whole bracket)."""
+
+    def handleMatch(self, m: re.Match, data: str):
+        node, start, end = super().handleMatch(m, data)
+        return (None, start, start + 1) if node is None and start is not None else (node, start, end)
+
+
+class RetryingShortReference(RetryingReference, ShortReferenceInlineProcessor):
+    pass
+
+
 class BackslashBreak(InlineProcessor):
     """GFM: a backslash at the end of a line is a line break."""
 
@@ -668,6 +682,8 @@ class KramdownExtension(Extension):
         md.parser.blockprocessors.register(DisplayMathBlock(md.parser), "kramdown-math-block", 80.5)
         md.inlinePatterns.register(DoubleDollarInline(r"(?<!\\)\$\$((?:(?!\$\$).)+?)\$\$", md), "kramdown-math", 189.95)
         md.inlinePatterns.register(KramdownBacktick(BACKTICK_RE), "backtick", 190)
+        md.inlinePatterns.register(RetryingReference(NOIMG + r"\[", md), "reference", 170)
+        md.inlinePatterns.register(RetryingShortReference(NOIMG + r"\[", md), "short_reference", 130)
         md.inlinePatterns.register(BackslashBreak(r"\\\n", md), "backslash-break", 186)
         md.inlinePatterns.register(EscapedMathJax(r"\\\\\((.+?)\\\\\)|\\\\\[(.+?)\\\\\]", md), "mathjax-escaped", 185)
         md.treeprocessors.register(ListParagraphTreeprocessor(md), "kramdown-list-p", 20.5)
