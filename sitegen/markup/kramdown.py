@@ -190,6 +190,11 @@ class Blocks:
                 out += ["", self.mark("prev" if after_block else "next", attrs), ""]
                 context, i = "ial", i + 1
                 continue
+            if (context or previous) in ("para", "definition") and DEFINITION.match(line) and _indent(line) == 0:
+                i, produced = self._definition(lines, i)
+                out += produced
+                context = None if produced and not produced[-1].strip() else "definition"
+                continue
             item = LIST_ITEM.match(line)
             if item and not HR_LINE.match(line) and \
                     not (context == "para" and SETEXT.match(line) and item.group(2) == "-" and not item.group(4)):
@@ -354,6 +359,35 @@ class Blocks:
             marker, _, first = out[start].partition(" ")
             out[start] = f"{marker} {BARE if bare else WRAPPED}{first}"
             self.touched = True
+
+    def _definition(self, lines: list[str], i: int) -> tuple[int, list[str]]:
+        """One definition (`: text`) at lines[i]: its content indented by the marker's width as
+        kramdown reads it (or lazy), processed like a list item's, written back indented by four."""
+        m = re.match(r"^:([ \t]+)(.*)$", lines[i])
+        width = 1 + len(m.group(1).expandtabs(4))
+        content, last_blank = [m.group(2)], False
+        i += 1
+        while i < len(lines):
+            line = lines[i]
+            if not line.strip():
+                content.append("")
+                last_blank, i = True, i + 1
+                continue
+            expanded = line.expandtabs(4)
+            if _indent(expanded) >= width:
+                content.append(expanded[width:])
+            elif last_blank or DEFINITION.match(line) or IAL_LINE.match(line) or _html_block_line(line):
+                break
+            else:
+                content.append(line)   # lazy
+            last_blank, i = False, i + 1
+        trailing = 0
+        while content and not content[-1].strip():
+            content.pop()
+            trailing += 1
+        body = self.run(content, in_item=True)
+        return i, [f": {body[0] if body else ''}", *[("    " + l) if l.strip() else "" for l in body[1:]],
+                   *[""] * trailing]
 
     def _table(self, lines: list[str], i: int) -> tuple[int, list[str]]:
         end = i
