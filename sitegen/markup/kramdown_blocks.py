@@ -76,6 +76,7 @@ def _html_block_line(line: str) -> bool:
 LIST_EOB = re.compile(r"^\^\s*$")
 TASK = re.compile(r"^\[[ xX]\](?:\s|$)")
 HR_LINE = re.compile(r"^ {0,3}([-*_])( *\1){2,} *$")
+QUOTED_LIST = re.compile(r"^(?: {0,3}> ?)*+ {0,3}(?:[*+-]|\d+\.)[ \t]")   # a list item, in nested quotes or not
 PARAGRAPH_STOP = (ATX, FENCE, QUOTE, IAL_LINE, DEFINITION)
 
 
@@ -208,7 +209,10 @@ class Blocks:
                     context, i = "heading", i + 1
                     continue
                 if QUOTE.match(line):
+                    i, produced = self._quote(lines, i)
+                    out += produced
                     context = "quote"
+                    continue
                 elif _html_block_line(line):     # a line opening with a span element is text
                     context = "html"
                 elif TABLE_ROW.match(line):
@@ -347,6 +351,23 @@ class Blocks:
             marker, _, first = out[start].partition(" ")
             out[start] = f"{marker} {BARE if bare else WRAPPED}{first}"
             self.touched = True
+
+    def _quote(self, lines: list[str], i: int) -> tuple[int, list[str]]:
+        """A blockquote at lines[i]: its lines (`>` taken off, lazy lines as they are) read as a
+        body of their own (a list right under a paragraph starts there too), `> ` put back."""
+        content, end = [], i
+        while end < len(lines) and lines[end].strip():
+            m = re.match(r"^ {0,3}> ?", lines[end])
+            if not m and (FENCE.match(lines[end]) or ATX.match(lines[end]) or HR_LINE.match(lines[end])):
+                break
+            content.append(lines[end][m.end():] if m else lines[end])
+            end += 1
+        if not any(QUOTED_LIST.match(l) or FENCE.match(l) for l in content):
+            return end, lines[i:end]   # nothing kramdown reads differently inside: as written
+        inner = self.run(content)
+        while inner and not inner[-1].strip():
+            inner.pop()
+        return end, ["> " + l if l.strip() else ">" for l in inner] + [""] * (end - i - len(inner))
 
     def _definition(self, lines: list[str], i: int) -> tuple[int, list[str]]:
         """One definition (`: text`) at lines[i]: its content indented by the marker's width as
