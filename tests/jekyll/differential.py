@@ -141,6 +141,8 @@ def build_sitegen(site: Path, work: Path) -> dict[str, str]:
             _add_categories(folder / name, above)
     for part in ("templates", "i18n", "static"):
         shutil.copytree(ROOT / part, project / part, dirs_exist_ok=True)
+    if (site / "_data").is_dir():         # site.data reads data/ here
+        shutil.copytree(site / "_data", project / "data", dirs_exist_ok=True)
     if (site / "_includes").is_dir():     # `{% include %}` reads templates/_includes/ here
         shutil.copytree(site / "_includes", project / "templates" / "_includes", dirs_exist_ok=True)
     for name in _layouts(site):
