@@ -30,6 +30,8 @@ REWRITES = (
     (re.compile(r"\\arg(?![a-zA-Z])"), r"\\operatorname{arg}"),
     (re.compile(r"\\[lr]?vert(?![a-zA-Z])"), "|"),
     (re.compile(r"\\[lr]?Vert(?![a-zA-Z])"), r"\\|"),
+    # a first cell opening with `[` is not an optional argument of the environment (MathJax reads it as a cell)
+    (re.compile(r"(\\begin\{(?:cases|[pbBvV]?matrix|smallmatrix)\}|\\begin\{align\*?\}(?!\s*\[[tbc]\]))(\s*)\["), r"\1\2{}["),
 )
 OPERATORNAME = re.compile(r"\\operatorname(\*?)\s*\{((?:[^{}\\]|\\[,:;! ])*)\}")
 GATHER = re.compile(r"\\begin\{(gather\*?|gathered)\}(.*?)\\end\{\1\}", re.S)
@@ -39,7 +41,12 @@ SPACES = {r"\,": "\u2009", r"\:": "\u2005", r"\;": "\u2005", r"\ ": " ", r"\!": 
 LIMITS = {"lim", "max", "min", "sup", "inf", "limsup", "liminf", "det", "gcd", "Pr", "argmax", "argmin"}
 NS = "http://www.w3.org/1998/Math/MathML"
 GREEK = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho varsigma sigma tau upsilon phi chi psi omega".split()
-BOLD = re.compile(r"\\(?:boldsymbol|bm)\s*\{((?:\s*(?:\\[a-zA-Z]+|[a-zA-Z]))+)\s*\}")
+# \boldsymbol{…} with up to two levels of braces inside
+BOLD = re.compile(r"\\(?:boldsymbol|bm)\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}")
+BOLD_SYMBOLS = {"nabla": "\U0001D6C1", "partial": "\U0001D6DB"}
+BOLD_TOKEN = re.compile(r"\\[a-zA-Z]+|\\.|.", re.S)
+KEEP_INSIDE = {"mathbf", "text", "textbf", "mathrm", "operatorname", "mathbb", "mathcal", "mathfrak", "mathsf", "mathtt",
+               "color", "begin", "end"}
 
 
 class MathError(ValueError):
@@ -47,16 +54,36 @@ class MathError(ValueError):
 
 
 def _bold_italic(symbols: str) -> str:
-    out = []
-    for token in re.findall(r"\\[a-zA-Z]+|[a-zA-Z]", symbols):
-        if token.startswith("\\"):
+    """The inside of \\boldsymbol{…}: its letters (Latin, Greek commands) and digits as Unicode bold
+    characters; what is already bold or text (\\mathbf{…}, \\text{…}) and every other command or
+    symbol kept as written, as MathJax shows them."""
+    out, depth_kept, depth = [], None, 0
+    for token in BOLD_TOKEN.findall(symbols):
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth_kept is not None and depth < depth_kept:
+                depth_kept = None
+        if depth_kept is not None or len(token) == 1 and not token.isalnum():
+            out.append(token)
+        elif token.startswith("\\"):
             name = token[1:].replace("varepsilon", "epsilon")
-            if name.lower() not in GREEK:
-                raise MathError(f"\\boldsymbol{{{token}}} is not supported (only Latin and Greek letters)")
-            base = 0x1D71C if name[0].isupper() else 0x1D736
-            out.append(chr(base + GREEK.index(name.lower())))
-        else:
+            if name in BOLD_SYMBOLS:
+                out.append(BOLD_SYMBOLS[name])
+            elif name.lower() in GREEK and name[1:].islower():
+                base = 0x1D71C if name[0].isupper() else 0x1D736
+                out.append(chr(base + GREEK.index(name.lower())))
+            else:
+                out.append(token)
+                if name in KEEP_INSIDE:
+                    depth_kept = depth + 1   # its argument stays as written
+        elif token.isdigit():
+            out.append(chr(0x1D7CE + int(token)))
+        elif token.isascii() and token.isalpha():
             out.append(chr((0x1D468 if token.isupper() else 0x1D482) + ord(token.lower()) - ord("a")))
+        else:
+            out.append(token)
     return "".join(out)
 
 

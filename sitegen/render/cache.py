@@ -4,13 +4,14 @@ One SQLite file, `.cache/render.sqlite`, holding per rendered body a JSON summar
 table of contents, word count, problems) and its HTML, read only when a page shows it: a
 rebuild reads the summaries it needs and writes only what it rendered, in one transaction.
 (One file per entry cost a file creation each, the slowest thing a cold build did here.) The
-key holds the renderer's version and those of Markdown and its extensions, so an upgrade
-invalidates it; an unreadable file is set aside and the bodies are rendered again. Rendered
-pages are also memoized in memory by page key, for `serve`, which keeps one RenderCache across
-rebuilds.
+key holds the renderer's version, a digest of the rendering code and the versions of Markdown and
+its extensions, so an upgrade or a code change invalidates it; an unreadable file is set aside
+and the bodies are rendered again. Rendered pages are also memoized in memory by page key, for
+`serve`, which keeps one RenderCache across rebuilds.
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any, Callable
 
@@ -24,7 +25,16 @@ RENDERER_VERSION = "6"
 
 def _versions() -> str:
     versions = installed_versions(("markdown", "pymdown-extensions", "pygments", "latex2mathml"))
-    return "/".join([RENDERER_VERSION, *versions.values()])
+    return "/".join([RENDERER_VERSION, _code(), *versions.values()])
+
+
+def _code() -> str:
+    """Digest of the code a body's rendering runs (the markup stage and bodies.py): a change to it
+    renders again, even when RENDERER_VERSION was not bumped (a fix to the math, a working copy)."""
+    from .. import markup
+
+    files = sorted(Path(markup.__file__).parent.glob("*.py")) + [Path(__file__).with_name("bodies.py")]
+    return hashlib.sha1(b"".join(f.name.encode() + b"\0" + f.read_bytes() for f in files)).hexdigest()[:16]
 
 
 class RenderCache:

@@ -94,9 +94,24 @@ def test_boldsymbol_uppercase_greek():
     assert "\U0001D72E" in out          # 𝜮
 
 
-def test_boldsymbol_of_non_letter_is_an_error():
-    with pytest.raises(MathError, match="only Latin and Greek"):
-        to_mathml(r"\boldsymbol{\nabla}", False)
+def test_boldsymbol_of_anything_bolds_its_letters_digits_and_nabla():
+    # Jekyll blogs write these for MathJax (lil-log: \boldsymbol{\mathbf{z}}_\theta): rendered, not refused
+    out, _ = mathml(r"\boldsymbol{\nabla}")
+    assert "\U0001D6C1" in out                                           # 𝛁
+    out, _ = mathml(r"\bm{W_1 x + b}")
+    assert all(c in out for c in "\U0001D47E\U0001D7CF\U0001D499\U0001D483") and "<mo>+</mo>" in out
+    out, _ = mathml(r"\boldsymbol{\mathbf{z}}_\theta")               # already bold: kept as \mathbf draws it
+    assert "<mi>\U0001D433</mi>" in out
+    out, _ = mathml(r"\boldsymbol{\hat{x} + \text{cat}}")
+    assert "\U0001D499" in out and "<mtext>cat</mtext>" in out
+
+
+def test_a_first_cell_opening_with_a_bracket_is_a_cell():
+    # latex2mathml read `[` right after \begin{cases} as an optional argument (InvalidAlignmentError)
+    out, _ = mathml(r"g = \begin{cases}[1, 0] & p \\ [0, 1] & 1 - p\end{cases}")
+    assert out.count("<mtr>") == 2 and out.count("[") >= 2
+    out, _ = mathml(r"\begin{aligned}[0] &= a \\ b &= c\end{aligned}")
+    assert out.count("<mtr>") == 2
 
 
 def test_indicator_one():

@@ -110,3 +110,14 @@ def test_html_gone_from_the_file_is_rendered_again(tmp_path, renders):
     with sqlite3.connect(path) as db:
         db.execute("DELETE FROM entries")
     assert cache.html(keys[0]) == "<p>x</p>" and renders == [1, 0, 1]
+
+
+def test_the_key_changes_with_the_rendering_code(monkeypatch):
+    # a fix in the markup stage renders again without a RENDERER_VERSION bump (stale errors were kept)
+    from sitegen.render import cache as render_cache
+
+    before = render_cache._versions()
+    real = render_cache.Path.read_bytes
+    monkeypatch.setattr(render_cache.Path, "read_bytes",
+                        lambda self: real(self) + (b"# changed" if self.name == "math.py" else b""))
+    assert render_cache._versions() != before
