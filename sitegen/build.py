@@ -41,7 +41,7 @@ from .render import RenderCache, Renderer, post_problems, prepare, render_all, s
 from .site import (
     DATES,
     build_pages,
-    index_languages,
+    index_shards,
     known_layouts,
     make_view,
     merge_terms,
@@ -50,7 +50,11 @@ from .site import (
     output_path,
     post_output_ext,
     redirects,
+    shard_folder,
+    shard_listing,
+    shard_of_file,
     sitemap_page,
+    split_shards,
     translation_groups,
     url_of,
     with_stale_notices,
@@ -273,7 +277,7 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
             dates.save()
 
         with stage("search") as problems:
-            add_search_index(pages, tree, manifest, out, cache, problems, path_of)
+            add_search_index(pages, tree, manifest, out, cache, problems, path_of, options.jobs)
 
         with stage("assets") as problems:
             add_static(inputs, tree, problems, math_fonts(root, inputs, math_characters, problems))
@@ -342,33 +346,47 @@ def render_pages(pages: list, theme: str, renderer: Renderer, cache: RenderCache
 
 
 def add_search_index(pages: list, tree: OutputTree, manifest: Manifest | None, out: Path, cache: RenderCache,
-                     problems: list[Problem], path_of: Callable) -> None:
-    """Each language's Pagefind bundle at /<lang>/pagefind/: kept as it is when every page it
-    indexes kept its key (site/search.py), else made again from the pages' bytes."""
+                     problems: list[Problem], path_of: Callable, jobs: int = 0) -> None:
+    """Each language's Pagefind shards under /<lang>/pagefind/ (site/search.py): a shard is kept as
+    it is when every page it indexes kept its key, else made again from the pages' bytes."""
     indexed: dict[str, list[str]] = {}
     for page in pages:
         path = path_of(page)
         if page.post is not None and page.lang and not page.noindex and path.endswith(".html"):
             indexed.setdefault(page.lang, []).append(path)
     version = installed_versions(("pagefind-bin-extended",))["pagefind-bin-extended"]
-    todo, keys = {}, {}
+    previous: dict[tuple[str, int], list[str]] = {}
+    for rel in manifest.files if manifest is not None else ():
+        lang = rel.split("/", 1)[0]
+        shard = shard_of_file(rel, lang) if lang in indexed else None
+        if shard is not None:
+            previous.setdefault((lang, shard), []).append(rel)
+    todo, keys, present = {}, {}, {lang: [] for lang in indexed}
     for lang, paths in indexed.items():
-        key = keys[lang] = digest(repr((version, sorted((path, tree.keys.get(path, "")) for path in paths))))
-        prefix = f"{lang}/pagefind/"
-        previous = [rel for rel in manifest.files if rel.startswith(prefix)] if manifest is not None else []
-        if previous and all(manifest.page_intact(rel, key, out) for rel in previous):
-            problems += [p for p in (tree.keep(rel, "the search index", key) for rel in previous) if p]
-        elif key in cache.bundles:   # serve: this language's pages are as they were at some earlier rebuild
-            problems += [p for p in (tree.add(prefix + rel, data, "the search index", key)
-                                     for rel, data in cache.bundles[key].items()) if p]
-        else:
-            todo[lang] = {path: tree.files[path] if path in tree.files else (out / path).read_bytes() for path in paths}
-    bundles, failures = index_languages(todo)
+        split = split_shards(paths)
+        for shard, members in split.items():
+            name, folder = (lang, shard), shard_folder(lang, shard)
+            key = keys[name] = digest(repr((version, shard == 0, sorted((p, tree.keys.get(p, "")) for p in members))))
+            kept = previous.get(name, [])
+            if kept and all(manifest.page_intact(rel, key, out) for rel in kept):
+                problems += [p for p in (tree.keep(rel, "the search index", key) for rel in kept) if p]
+                present[lang].append(shard)
+            elif key in cache.bundles:   # serve: these pages are as they were at some earlier rebuild
+                problems += [p for p in (tree.add(folder + rel, data, "the search index", key)
+                                         for rel, data in cache.bundles[key].items()) if p]
+                present[lang].append(shard)
+            else:
+                todo[name] = {p: tree.files[p] if p in tree.files else (out / p).read_bytes() for p in members}
+    bundles, failures = index_shards(todo, jobs)
     problems += [(warning if soft else error)("the search index", None, message) for soft, message in failures]
-    for lang, files in bundles.items():
-        cache.bundles[keys[lang]] = files
-        problems += [p for p in (tree.add(f"{lang}/pagefind/{rel}", data, "the search index", keys[lang])
+    for (lang, shard), files in bundles.items():
+        cache.bundles[keys[lang, shard]] = files
+        present[lang].append(shard)
+        problems += [p for p in (tree.add(shard_folder(lang, shard) + rel, data, "the search index", keys[lang, shard])
                                  for rel, data in files.items()) if p]
+    for lang, shards in present.items():
+        if shards:
+            problems += [p for p in [tree.add(*shard_listing(lang, shards), "the search index")] if p]
 
 
 def theme_key(root: Path, config: SiteConfig, strings: dict, site) -> str:
