@@ -100,6 +100,7 @@ class BuildOptions:
     explain: bool = False
     live_reload: bool = False
     write: bool = True
+    defer_search: bool = False   # serve: pages first, the search index right after (add_search_index)
 
 
 @dataclass
@@ -115,6 +116,7 @@ class BuildReport:
     # proven unchanged on disk are not rendered and appear in tree.kept instead of tree.files.
     tree: OutputTree | None = None
     translations: TranslationReport | None = None   # None when the build had nothing to do
+    search_update: Callable[[], tuple[list[str], dict[str, bytes], list[Problem]]] | None = None   # defer_search
 
 
 class Stages:
@@ -277,7 +279,8 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
             dates.save()
 
         with stage("search") as problems:
-            add_search_index(pages, tree, manifest, out, cache, problems, path_of, options.jobs)
+            search_update = add_search_index(pages, tree, manifest, out, cache, problems, path_of, options.jobs,
+                                             options.defer_search and not options.write)
 
         with stage("assets") as problems:
             add_static(inputs, tree, problems, math_fonts(root, inputs, math_characters, problems))
@@ -288,7 +291,7 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
             raise SiteError(stage.problems + [error("site.yaml", None, f"--strict: {len(stage.problems)} warning(s) fail the build")])
 
         report = BuildReport(pages=len(pages), warnings=stage.problems, execution=execution, out=out, tree=tree,
-                             translations=translations)
+                             translations=translations, search_update=search_update)
         store.remember(list(translations.tracked))
         store.save(translations.named)   # only a successful build records revisions
         if options.write:
@@ -345,10 +348,18 @@ def render_pages(pages: list, theme: str, renderer: Renderer, cache: RenderCache
     cache.end_build({path: key for _, path, _, key in claims})
 
 
+IndexUpdate = Callable[[], tuple[list[str], dict[str, bytes], list[Problem]]]
+
+
 def add_search_index(pages: list, tree: OutputTree, manifest: Manifest | None, out: Path, cache: RenderCache,
-                     problems: list[Problem], path_of: Callable, jobs: int = 0) -> None:
+                     problems: list[Problem], path_of: Callable, jobs: int = 0, defer: bool = False) -> IndexUpdate | None:
     """Each language's Pagefind shards under /<lang>/pagefind/ (site/search.py): a shard is kept as
-    it is when every page it indexes kept its key, else made again from the pages' bytes."""
+    it is when every page it indexes kept its key, else made again from the pages' bytes.
+
+    `defer` (serve): a language whose shards must be made again keeps serving its last complete
+    index in this build, and the returned update makes the new one, → (the folders it replaces,
+    their files, problems), for the caller to publish once the pages are: live reload does not
+    wait for Pagefind, and the index served is always one Pagefind made whole."""
     indexed: dict[str, list[str]] = {}
     for page in pages:
         path = path_of(page)
@@ -361,32 +372,64 @@ def add_search_index(pages: list, tree: OutputTree, manifest: Manifest | None, o
         shard = shard_of_file(rel, lang) if lang in indexed else None
         if shard is not None:
             previous.setdefault((lang, shard), []).append(rel)
-    todo, keys, present = {}, {}, {lang: [] for lang in indexed}
+    layout: dict[str, dict[int, str]] = {}   # lang → {shard: key}
+    kept, todo = set(), {}
     for lang, paths in indexed.items():
-        split = split_shards(paths)
-        for shard, members in split.items():
-            name, folder = (lang, shard), shard_folder(lang, shard)
-            key = keys[name] = digest(repr((version, shard == 0, sorted((p, tree.keys.get(p, "")) for p in members))))
-            kept = previous.get(name, [])
-            if kept and all(manifest.page_intact(rel, key, out) for rel in kept):
-                problems += [p for p in (tree.keep(rel, "the search index", key) for rel in kept) if p]
-                present[lang].append(shard)
-            elif key in cache.bundles:   # serve: these pages are as they were at some earlier rebuild
-                problems += [p for p in (tree.add(folder + rel, data, "the search index", key)
-                                         for rel, data in cache.bundles[key].items()) if p]
-                present[lang].append(shard)
-            else:
+        for shard, members in split_shards(paths).items():
+            name = (lang, shard)
+            key = layout.setdefault(lang, {})[shard] = digest(repr((version, shard == 0, sorted(
+                (p, tree.keys.get(p, "")) for p in members))))
+            if previous.get(name) and all(manifest.page_intact(rel, key, out) for rel in previous[name]):
+                kept.add(name)
+            elif key not in cache.bundles:   # serve: else these pages are as they were at some earlier rebuild
                 todo[name] = {p: tree.files[p] if p in tree.files else (out / p).read_bytes() for p in members}
-    bundles, failures = index_shards(todo, jobs)
+    current = {key for shards in layout.values() for key in shards.values()}
+    for key in set(cache.bundles) - current:   # a long serve session holds the shards of its last build only
+        del cache.bundles[key]
+    later = {lang for lang, _ in todo if defer and lang in cache.indexes}
+    bundles, failures = index_shards({name: files for name, files in todo.items() if name[0] not in later}, jobs)
     problems += [(warning if soft else error)("the search index", None, message) for soft, message in failures]
-    for (lang, shard), files in bundles.items():
-        cache.bundles[keys[lang, shard]] = files
-        present[lang].append(shard)
-        problems += [p for p in (tree.add(shard_folder(lang, shard) + rel, data, "the search index", keys[lang, shard])
+    cache.bundles.update((layout[lang][shard], files) for (lang, shard), files in bundles.items())
+    for lang, shards in layout.items():
+        if lang in later:   # its last complete index, until the update
+            problems += [p for p in (tree.add(rel, data, "the search index") for rel, data in cache.indexes[lang].items()) if p]
+            continue
+        for shard, key in shards.items():
+            if (lang, shard) in kept:
+                problems += [p for p in (tree.keep(rel, "the search index", key) for rel in previous[lang, shard]) if p]
+        files = language_index(lang, shards, kept, cache)
+        problems += [p for p in (tree.add(rel, data, "the search index", layout[lang].get(shard_of_file(rel, lang), ""))
                                  for rel, data in files.items()) if p]
-    for lang, shards in present.items():
-        if shards:
-            problems += [p for p in [tree.add(*shard_listing(lang, shards), "the search index")] if p]
+        if defer:
+            cache.indexes[lang] = files
+    if not later:
+        return None
+
+    def update() -> tuple[list[str], dict[str, bytes], list[Problem]]:
+        bundles, failures = index_shards({name: files for name, files in todo.items() if name[0] in later}, jobs)
+        cache.bundles.update((layout[lang][shard], files) for (lang, shard), files in bundles.items())
+        made = {}
+        for lang in sorted(later):
+            cache.indexes[lang] = language_index(lang, layout[lang], set(), cache)
+            made.update(cache.indexes[lang])
+        return [f"{lang}/pagefind/" for lang in sorted(later)], made, [
+            (warning if soft else error)("the search index", None, message) for soft, message in failures]
+    return update
+
+
+def language_index(lang: str, shards: dict[int, str], kept: set[tuple[str, int]], cache: RenderCache) -> dict[str, bytes]:
+    """A language's index files that are made (not kept on disk): its shards Pagefind made, by key
+    in `cache.bundles` (a shard it failed on is left out), and the listing of all present shards."""
+    files, present = {}, []
+    for shard, key in shards.items():
+        if (lang, shard) in kept or key in cache.bundles:
+            present.append(shard)
+        if (lang, shard) not in kept and key in cache.bundles:
+            files.update((shard_folder(lang, shard) + rel, data) for rel, data in cache.bundles[key].items())
+    if present:
+        path, data = shard_listing(lang, present)
+        files[path] = data
+    return files
 
 
 def theme_key(root: Path, config: SiteConfig, strings: dict, site) -> str:
