@@ -103,6 +103,10 @@ class BuildOptions:
     defer_search: bool = False   # serve: pages first, the search index right after (add_search_index)
 
 
+# the search index deferred under serve: → (the folders it replaces, their files, problems)
+IndexUpdate = Callable[[], tuple[list[str], dict[str, bytes], list[Problem]]]
+
+
 @dataclass
 class BuildReport:
     pages: int = 0
@@ -116,7 +120,7 @@ class BuildReport:
     # proven unchanged on disk are not rendered and appear in tree.kept instead of tree.files.
     tree: OutputTree | None = None
     translations: TranslationReport | None = None   # None when the build had nothing to do
-    search_update: Callable[[], tuple[list[str], dict[str, bytes], list[Problem]]] | None = None   # defer_search
+    search_update: IndexUpdate | None = None   # with defer_search: the search index, to make after publishing
 
 
 class Stages:
@@ -346,9 +350,6 @@ def render_pages(pages: list, theme: str, renderer: Renderer, cache: RenderCache
         if claim:
             problems.append(claim)
     cache.end_build({path: key for _, path, _, key in claims})
-
-
-IndexUpdate = Callable[[], tuple[list[str], dict[str, bytes], list[Problem]]]
 
 
 def add_search_index(pages: list, tree: OutputTree, manifest: Manifest | None, out: Path, cache: RenderCache,
