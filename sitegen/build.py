@@ -42,19 +42,19 @@ from .site import (
     DATES,
     build_pages,
     index_shards,
+    language_index,
     known_layouts,
     make_view,
     merge_terms,
     modified_dates,
     output_ext,
     output_path,
+    plan_shards,
     post_output_ext,
+    recorded_shards,
     redirects,
-    shard_folder,
-    shard_listing,
     shard_of_file,
     sitemap_page,
-    split_shards,
     translation_groups,
     url_of,
     with_stale_notices,
@@ -358,79 +358,48 @@ def add_search_index(pages: list, tree: OutputTree, manifest: Manifest | None, o
     it is when every page it indexes kept its key, else made again from the pages' bytes.
 
     `defer` (serve): a language whose shards must be made again keeps serving its last complete
-    index in this build, and the returned update makes the new one, → (the folders it replaces,
-    their files, problems), for the caller to publish once the pages are: live reload does not
-    wait for Pagefind, and the index served is always one Pagefind made whole."""
+    index in this build, and the returned update makes the new one, for the caller to publish once
+    the pages are: live reload does not wait for Pagefind, and the index served is always whole."""
     indexed: dict[str, list[str]] = {}
     for page in pages:
         path = path_of(page)
         if page.post is not None and page.lang and not page.noindex and path.endswith(".html"):
             indexed.setdefault(page.lang, []).append(path)
-    version = installed_versions(("pagefind-bin-extended",))["pagefind-bin-extended"]
-    previous: dict[tuple[str, int], list[str]] = {}
-    for rel in manifest.files if manifest is not None else ():
-        lang = rel.split("/", 1)[0]
-        shard = shard_of_file(rel, lang) if lang in indexed else None
-        if shard is not None:
-            previous.setdefault((lang, shard), []).append(rel)
-    layout: dict[str, dict[int, str]] = {}   # lang → {shard: key}
-    kept, todo = set(), {}
-    for lang, paths in indexed.items():
-        for shard, members in split_shards(paths).items():
-            name = (lang, shard)
-            key = layout.setdefault(lang, {})[shard] = digest(repr((version, shard == 0, sorted(
-                (p, tree.keys.get(p, "")) for p in members))))
-            if previous.get(name) and all(manifest.page_intact(rel, key, out) for rel in previous[name]):
-                kept.add(name)
-            elif key not in cache.bundles:   # serve: else these pages are as they were at some earlier rebuild
-                todo[name] = {p: tree.files[p] if p in tree.files else (out / p).read_bytes() for p in members}
-    current = {key for shards in layout.values() for key in shards.values()}
-    for key in set(cache.bundles) - current:   # a long serve session holds the shards of its last build only
+    plan = plan_shards(indexed, tree.keys, installed_versions(("pagefind-bin-extended",))["pagefind-bin-extended"])
+    recorded = recorded_shards(manifest.files if manifest is not None else (), plan)
+    kept = {s.name for shards in plan.values() for s in shards
+            if recorded.get(s.name) and all(manifest.page_intact(rel, s.key, out) for rel in recorded[s.name])}
+    todo = {s.name: {p: tree.files[p] if p in tree.files else (out / p).read_bytes() for p in s.pages}
+            for shards in plan.values() for s in shards if s.name not in kept and s.key not in cache.bundles}
+    current = {s.key for shards in plan.values() for s in shards}
+    for key in set(cache.bundles) - current:   # serve holds the shards of its last build only
         del cache.bundles[key]
     later = {lang for lang, _ in todo if defer and lang in cache.indexes}
-    bundles, failures = index_shards({name: files for name, files in todo.items() if name[0] not in later}, jobs)
-    problems += [(warning if soft else error)("the search index", None, message) for soft, message in failures]
-    cache.bundles.update((layout[lang][shard], files) for (lang, shard), files in bundles.items())
-    for lang, shards in layout.items():
-        if lang in later:   # its last complete index, until the update
-            problems += [p for p in (tree.add(rel, data, "the search index") for rel, data in cache.indexes[lang].items()) if p]
-            continue
-        for shard, key in shards.items():
-            if (lang, shard) in kept:
-                problems += [p for p in (tree.keep(rel, "the search index", key) for rel in previous[lang, shard]) if p]
-        files = language_index(lang, shards, kept, cache)
-        problems += [p for p in (tree.add(rel, data, "the search index", layout[lang].get(shard_of_file(rel, lang), ""))
+
+    def make(langs: set[str]) -> list[Problem]:
+        bundles, failures = index_shards({name: files for name, files in todo.items() if name[0] in langs}, jobs)
+        keys = {s.name: s.key for shards in plan.values() for s in shards}
+        cache.bundles.update((keys[name], files) for name, files in bundles.items())
+        return [(warning if soft else error)("the search index", None, message) for soft, message in failures]
+
+    problems += make(set(plan) - later)
+    for lang, shards in plan.items():
+        files = cache.indexes[lang] if lang in later else language_index(shards, cache.bundles, kept)
+        keys = {} if lang in later else {s.number: s.key for s in shards}
+        problems += [p for s in shards if s.name in kept for p in (tree.keep(rel, "the search index", s.key)
+                                                                    for rel in recorded[s.name]) if p]
+        problems += [p for p in (tree.add(rel, data, "the search index", keys.get(shard_of_file(rel, lang), ""))
                                  for rel, data in files.items()) if p]
         if defer:
-            cache.indexes[lang] = files
-    if not later:
-        return None
+            cache.indexes[lang] = files   # the index served, until a deferred update replaces it
 
     def update() -> tuple[list[str], dict[str, bytes], list[Problem]]:
-        bundles, failures = index_shards({name: files for name, files in todo.items() if name[0] in later}, jobs)
-        cache.bundles.update((layout[lang][shard], files) for (lang, shard), files in bundles.items())
-        made = {}
-        for lang in sorted(later):
-            cache.indexes[lang] = language_index(lang, layout[lang], set(), cache)
-            made.update(cache.indexes[lang])
-        return [f"{lang}/pagefind/" for lang in sorted(later)], made, [
-            (warning if soft else error)("the search index", None, message) for soft, message in failures]
-    return update
-
-
-def language_index(lang: str, shards: dict[int, str], kept: set[tuple[str, int]], cache: RenderCache) -> dict[str, bytes]:
-    """A language's index files that are made (not kept on disk): its shards Pagefind made, by key
-    in `cache.bundles` (a shard it failed on is left out), and the listing of all present shards."""
-    files, present = {}, []
-    for shard, key in shards.items():
-        if (lang, shard) in kept or key in cache.bundles:
-            present.append(shard)
-        if (lang, shard) not in kept and key in cache.bundles:
-            files.update((shard_folder(lang, shard) + rel, data) for rel, data in cache.bundles[key].items())
-    if present:
-        path, data = shard_listing(lang, present)
-        files[path] = data
-    return files
+        failures = make(later)
+        for lang in later:
+            cache.indexes[lang] = language_index(plan[lang], cache.bundles, set())
+        return [f"{lang}/pagefind/" for lang in sorted(later)], {
+            rel: data for lang in sorted(later) for rel, data in cache.indexes[lang].items()}, failures
+    return update if later else None
 
 
 def theme_key(root: Path, config: SiteConfig, strings: dict, site) -> str:

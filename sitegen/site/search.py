@@ -27,6 +27,8 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 SHARD_PAGES = 50   # pages per shard, about: an edit re-indexes this many (see benchmarks in the module doc)
@@ -69,6 +71,30 @@ def shard_of_file(rel: str, lang: str) -> int | None:
     return int(head) if sep and head.isdigit() and head == str(int(head)) and int(head) > 0 else 0
 
 
+def shard_listing(lang: str, present: list[int]) -> tuple[str, bytes]:
+    """(output path, bytes) of /<lang>/pagefind/shards.json: the folders of the shards the search
+    page merges into the first."""
+    return f"{lang}/pagefind/{LISTING}", json.dumps([f"{shard}/" for shard in sorted(present) if shard]).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One Pagefind bundle of a language: the pages it indexes, and its key (the Pagefind version,
+    whether it is the first, and the pages' own keys: the bundle is made again when it changes)."""
+    lang: str
+    number: int
+    pages: tuple[str, ...]
+    key: str
+
+    @property
+    def name(self) -> tuple[str, int]:
+        return self.lang, self.number
+
+    @property
+    def folder(self) -> str:
+        return shard_folder(self.lang, self.number)
+
+
 def split_shards(paths: list[str]) -> dict[int, list[str]]:
     """A language's indexed output paths → {shard: paths}, every shard holding at least one."""
     count, split = shard_count(len(paths)), {}
@@ -77,10 +103,42 @@ def split_shards(paths: list[str]) -> dict[int, list[str]]:
     return dict(sorted(split.items()))
 
 
-def shard_listing(lang: str, present: list[int]) -> tuple[str, bytes]:
-    """(output path, bytes) of /<lang>/pagefind/shards.json: the folders of the shards the search
-    page merges into the first."""
-    return f"{lang}/pagefind/{LISTING}", json.dumps([f"{shard}/" for shard in sorted(present) if shard]).encode("utf-8")
+def plan_shards(indexed: Mapping[str, list[str]], page_keys: Mapping[str, str], version: str) -> dict[str, list[Shard]]:
+    """{lang: indexed output paths} and the pages' keys → {lang: its shards}."""
+    def key(number: int, pages: list[str]) -> str:
+        record = repr((version, number == 0, [(p, page_keys.get(p, "")) for p in pages]))
+        return hashlib.sha256(record.encode("utf-8")).hexdigest()
+
+    return {lang: [Shard(lang, n, tuple(pages), key(n, pages)) for n, pages in split_shards(paths).items()]
+            for lang, paths in indexed.items()}
+
+
+def recorded_shards(files: Iterable[str], langs: Iterable[str]) -> dict[tuple[str, int], list[str]]:
+    """The output files of the last build (its manifest) that belong to the shards of `langs`."""
+    langs, found = set(langs), {}
+    for rel in files:
+        lang = rel.split("/", 1)[0]
+        number = shard_of_file(rel, lang) if lang in langs else None
+        if number is not None:
+            found.setdefault((lang, number), []).append(rel)
+    return found
+
+
+def language_index(shards: list[Shard], bundles: Mapping[str, Mapping[str, bytes]],
+                   kept: set[tuple[str, int]]) -> dict[str, bytes]:
+    """A language's index files to publish: the bundles Pagefind made for its shards (by key; a
+    shard kept on disk is not among them, a shard Pagefind failed on is left out), and the
+    listing of every shard present."""
+    files, present = {}, []
+    for shard in shards:
+        if shard.name in kept or shard.key in bundles:
+            present.append(shard.number)
+        if shard.name not in kept and shard.key in bundles:
+            files.update((shard.folder + rel, data) for rel, data in bundles[shard.key].items())
+    if present:
+        path, data = shard_listing(shards[0].lang, present)
+        files[path] = data
+    return files
 
 
 def executable() -> str | None:
