@@ -41,15 +41,19 @@ from .render import RenderCache, Renderer, post_problems, prepare, render_all, s
 from .site import (
     DATES,
     build_pages,
-    index_languages,
+    index_shards,
+    language_index,
     known_layouts,
     make_view,
     merge_terms,
     modified_dates,
     output_ext,
     output_path,
+    plan_shards,
     post_output_ext,
+    recorded_shards,
     redirects,
+    shard_of_file,
     sitemap_page,
     translation_groups,
     url_of,
@@ -96,6 +100,11 @@ class BuildOptions:
     explain: bool = False
     live_reload: bool = False
     write: bool = True
+    defer_search: bool = False   # serve: pages first, the search index right after (add_search_index)
+
+
+# the search index deferred under serve: → (the folders it replaces, their files, problems)
+IndexUpdate = Callable[[], tuple[list[str], dict[str, bytes], list[Problem]]]
 
 
 @dataclass
@@ -111,6 +120,7 @@ class BuildReport:
     # proven unchanged on disk are not rendered and appear in tree.kept instead of tree.files.
     tree: OutputTree | None = None
     translations: TranslationReport | None = None   # None when the build had nothing to do
+    search_update: IndexUpdate | None = None   # with defer_search: the search index, to make after publishing
 
 
 class Stages:
@@ -273,7 +283,8 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
             dates.save()
 
         with stage("search") as problems:
-            add_search_index(pages, tree, manifest, out, cache, problems, path_of)
+            search_update = add_search_index(pages, tree, manifest, out, cache, problems, path_of, options.jobs,
+                                             options.defer_search and not options.write)
 
         with stage("assets") as problems:
             add_static(inputs, tree, problems, math_fonts(root, inputs, math_characters, problems))
@@ -284,7 +295,7 @@ def _build(root: Path, options: BuildOptions, progress: Callable[[str], None], c
             raise SiteError(stage.problems + [error("site.yaml", None, f"--strict: {len(stage.problems)} warning(s) fail the build")])
 
         report = BuildReport(pages=len(pages), warnings=stage.problems, execution=execution, out=out, tree=tree,
-                             translations=translations)
+                             translations=translations, search_update=search_update)
         store.remember(list(translations.tracked))
         store.save(translations.named)   # only a successful build records revisions
         if options.write:
@@ -342,33 +353,53 @@ def render_pages(pages: list, theme: str, renderer: Renderer, cache: RenderCache
 
 
 def add_search_index(pages: list, tree: OutputTree, manifest: Manifest | None, out: Path, cache: RenderCache,
-                     problems: list[Problem], path_of: Callable) -> None:
-    """Each language's Pagefind bundle at /<lang>/pagefind/: kept as it is when every page it
-    indexes kept its key (site/search.py), else made again from the pages' bytes."""
+                     problems: list[Problem], path_of: Callable, jobs: int = 0, defer: bool = False) -> IndexUpdate | None:
+    """Each language's Pagefind shards under /<lang>/pagefind/ (site/search.py): a shard is kept as
+    it is when every page it indexes kept its key, else made again from the pages' bytes.
+
+    `defer` (serve): a language whose shards must be made again keeps serving its last complete
+    index in this build, and the returned update makes the new one, for the caller to publish once
+    the pages are: live reload does not wait for Pagefind, and the index served is always whole."""
     indexed: dict[str, list[str]] = {}
     for page in pages:
         path = path_of(page)
         if page.post is not None and page.lang and not page.noindex and path.endswith(".html"):
             indexed.setdefault(page.lang, []).append(path)
-    version = installed_versions(("pagefind-bin-extended",))["pagefind-bin-extended"]
-    todo, keys = {}, {}
-    for lang, paths in indexed.items():
-        key = keys[lang] = digest(repr((version, sorted((path, tree.keys.get(path, "")) for path in paths))))
-        prefix = f"{lang}/pagefind/"
-        previous = [rel for rel in manifest.files if rel.startswith(prefix)] if manifest is not None else []
-        if previous and all(manifest.page_intact(rel, key, out) for rel in previous):
-            problems += [p for p in (tree.keep(rel, "the search index", key) for rel in previous) if p]
-        elif key in cache.bundles:   # serve: this language's pages are as they were at some earlier rebuild
-            problems += [p for p in (tree.add(prefix + rel, data, "the search index", key)
-                                     for rel, data in cache.bundles[key].items()) if p]
-        else:
-            todo[lang] = {path: tree.files[path] if path in tree.files else (out / path).read_bytes() for path in paths}
-    bundles, failures = index_languages(todo)
-    problems += [(warning if soft else error)("the search index", None, message) for soft, message in failures]
-    for lang, files in bundles.items():
-        cache.bundles[keys[lang]] = files
-        problems += [p for p in (tree.add(f"{lang}/pagefind/{rel}", data, "the search index", keys[lang])
+    plan = plan_shards(indexed, tree.keys, installed_versions(("pagefind-bin-extended",))["pagefind-bin-extended"])
+    recorded = recorded_shards(manifest.files if manifest is not None else (), plan)
+    kept = {s.name for shards in plan.values() for s in shards
+            if recorded.get(s.name) and all(manifest.page_intact(rel, s.key, out) for rel in recorded[s.name])}
+    todo = {s.name: {p: tree.files[p] if p in tree.files else (out / p).read_bytes() for p in s.pages}
+            for shards in plan.values() for s in shards if s.name not in kept and s.key not in cache.bundles}
+    current = {s.key for shards in plan.values() for s in shards}
+    for key in set(cache.bundles) - current:   # serve holds the shards of its last build only
+        del cache.bundles[key]
+    later = {lang for lang, _ in todo if defer and lang in cache.indexes}
+
+    def make(langs: set[str]) -> list[Problem]:
+        bundles, failures = index_shards({name: files for name, files in todo.items() if name[0] in langs}, jobs)
+        keys = {s.name: s.key for shards in plan.values() for s in shards}
+        cache.bundles.update((keys[name], files) for name, files in bundles.items())
+        return [(warning if soft else error)("the search index", None, message) for soft, message in failures]
+
+    problems += make(set(plan) - later)
+    for lang, shards in plan.items():
+        files = cache.indexes[lang] if lang in later else language_index(shards, cache.bundles, kept)
+        keys = {} if lang in later else {s.number: s.key for s in shards}
+        problems += [p for s in shards if s.name in kept for p in (tree.keep(rel, "the search index", s.key)
+                                                                    for rel in recorded[s.name]) if p]
+        problems += [p for p in (tree.add(rel, data, "the search index", keys.get(shard_of_file(rel, lang), ""))
                                  for rel, data in files.items()) if p]
+        if defer:
+            cache.indexes[lang] = files   # the index served, until a deferred update replaces it
+
+    def update() -> tuple[list[str], dict[str, bytes], list[Problem]]:
+        failures = make(later)
+        for lang in later:
+            cache.indexes[lang] = language_index(plan[lang], cache.bundles, set())
+        return [f"{lang}/pagefind/" for lang in sorted(later)], {
+            rel: data for lang in sorted(later) for rel, data in cache.indexes[lang].items()}, failures
+    return update if later else None
 
 
 def theme_key(root: Path, config: SiteConfig, strings: dict, site) -> str:

@@ -48,6 +48,7 @@ class RenderCache:
         self.pages_used: set[str] = set()
         self.page_keys: dict[str, str] = {}   # output path → its key in the last build (serve keeps them)
         self.bundles: dict[str, dict[str, bytes]] = {}   # search index key → Pagefind bundle (serve keeps them)
+        self.indexes: dict[str, dict[str, bytes]] = {}   # language → its last complete index files (serve)
         self._renderer: tuple[str, Any] | None = None
         self._db: tuple[tuple[int, int], Any] | None = None   # ((pid, thread), connection)
 

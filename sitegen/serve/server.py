@@ -80,6 +80,14 @@ class LiveState:
             self._emit(kind, {"version": self.snapshot.version, "changed": sorted(changed)[:50]})
             return kind
 
+    def replace(self, folders: list[str], files: Mapping[str, bytes]) -> None:
+        """Swap the files under `folders` for `files` in one assignment, with no event and no new
+        version: the search index made after the pages it indexes."""
+        with self._cond:
+            old = self.snapshot
+            kept = {p: data for p, data in old.files.items() if not p.startswith(tuple(folders))}
+            self.snapshot = Snapshot({**kept, **files}, old.base, old.version, old.problems, old.built)
+
     def fail(self, problems: list[str]) -> None:
         """Keep serving the last good files; tell the pages what is wrong."""
         with self._cond:
@@ -279,6 +287,8 @@ class Built:
     base: str = ""
     warnings: tuple[str, ...] = ()
     stale: Mapping[str, str] = field(default_factory=dict)   # stale translation's path → what changed
+    # the search index, made after these pages are published: → (folders it replaces, their files, problems)
+    index: Callable[[], tuple[list[str], dict[str, bytes], list[str]]] | None = None
 
 
 class DevServer:
@@ -368,7 +378,21 @@ class DevServer:
         elif changes or event:
             self.say(f"Rebuilt in {seconds:.2f}s{what}: "
                      + {"reload": "pages reloaded", "css": "stylesheets swapped", None: "no page changed"}[event])
+        if built.index is not None:
+            self._update_index(built.index)
         return event
+
+    def _update_index(self, index: Callable[[], tuple[list[str], dict[str, bytes], list[str]]]) -> None:
+        """The search index of the rebuild just published, swapped in whole once made. The pages
+        keep their version (no reload: a search page already open keeps the index it loaded)."""
+        try:
+            folders, files, problems = index()
+        except SiteError as exc:
+            problems, folders = problem_lines(exc.problems), []
+        if problems:
+            self.complain("\n".join(problems))
+        if folders:
+            self.state.replace(folders, files)
 
     def _say_drift(self, stale: Mapping[str, str]) -> None:
         """Name the translations an edit made stale, or brought up to date (the first build says nothing:
@@ -421,7 +445,15 @@ class SiteBuilder:
         config, _ = load_config(self.root)
         assert report.tree is not None
         stale = {t.translation.path: summary(t) for t in (report.translations.tracked if report.translations else ()) if t.state == "stale"}
-        return Built(report.tree.files, config.baseurl, tuple(problem_lines(report.warnings)), stale)
+        update = report.search_update
+
+        def index() -> tuple[list[str], dict[str, bytes], list[str]]:
+            assert update is not None
+            folders, files, problems = update()
+            return folders, files, problem_lines(problems)
+
+        return Built(report.tree.files, config.baseurl, tuple(problem_lines(report.warnings)), stale,
+                     None if update is None else index)
 
     def save(self) -> None:
         """Nothing to flush: each build stores what it rendered in the render cache."""
@@ -439,7 +471,7 @@ def serve(args) -> int:
     if not (root / "site.yaml").is_file():
         raise SiteError(error("site.yaml", None, f"no site.yaml in {root} (is this the project folder?)"))
     options = BuildOptions(drafts=args.drafts, future=args.future, jobs=getattr(args, "jobs", 0),
-                           live_reload=True, write=False)
+                           live_reload=True, write=False, defer_search=True)
 
     def progress(message: str) -> None:
         if not message.endswith("…"):

@@ -20,7 +20,7 @@ from .pages import (
     sitemap_page,
     with_stale_notices,
 )
-from .search import index_languages
+from .search import Shard, index_shards, language_index, plan_shards, recorded_shards, shard_of_file
 from .urls import expand_permalink, output_ext, output_path, post_output_ext, redirect_html, redirects, url_of
 
 # The translation checks (drift, parity, the store of past revisions) load on first use: a build
@@ -42,9 +42,9 @@ def __getattr__(name: str):
 __all__ = [
     "absolute_html", "BODIES_READ", "build_pages", "Change", "check_translations", "CHECKED",
     "checks_version", "citation", "compare", "cut", "DATES", "Download", "expand_permalink",
-    "format_date", "index_languages", "json_ld", "known_layouts", "link_targets", "make_view",
+    "format_date", "index_shards", "language_index", "json_ld", "known_layouts", "link_targets", "make_view",
     "merge_terms", "modified_dates", "output_ext", "output_path", "Page", "page_title",
     "post_output_ext", "redirect_html", "redirects", "Revision", "revision_of", "RevisionStore",
-    "sitemap_page", "summary", "sync_hint", "Tracked", "translation_groups", "TranslationReport",
+    "plan_shards", "recorded_shards", "Shard", "shard_of_file", "sitemap_page", "summary", "sync_hint", "Tracked", "translation_groups", "TranslationReport",
     "url_of", "with_stale_notices"
 ]

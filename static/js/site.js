@@ -193,8 +193,16 @@
     var run = function (text) {
       if (!text.trim()) { results.replaceChildren(); return; }
       results.textContent = ui.searchLoading || results.dataset.loading;
-      engine = engine || import(results.dataset.bundle + "pagefind.js").then(function (pagefind) {
-        return pagefind.options({ baseUrl: results.dataset.base }).then(function () { return pagefind; });
+      /* The index comes in shards (sitegen/site/search.py): the first at data-bundle, the others
+         listed in its shards.json and merged into one search; they share the first's WebAssembly. */
+      engine = engine || Promise.all([
+        import(results.dataset.bundle + "pagefind.js"),
+        fetch(results.dataset.bundle + "shards.json").then(function (r) { return r.ok ? r.json() : []; })
+      ]).then(function (loaded) {
+        var pagefind = loaded[0], base = { baseUrl: results.dataset.base };
+        return pagefind.options(base).then(function () {
+          return Promise.all(loaded[1].map(function (shard) { return pagefind.mergeIndex(results.dataset.bundle + shard, base); }));
+        }).then(function () { return pagefind; });
       });
       engine.then(function (pagefind) { return pagefind.search(text); })
         .then(function (search) { return Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); })); })
