@@ -41,8 +41,8 @@ SPACES = {r"\,": "\u2009", r"\:": "\u2005", r"\;": "\u2005", r"\ ": " ", r"\!": 
 LIMITS = {"lim", "max", "min", "sup", "inf", "limsup", "liminf", "det", "gcd", "Pr", "argmax", "argmin"}
 NS = "http://www.w3.org/1998/Math/MathML"
 GREEK = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho varsigma sigma tau upsilon phi chi psi omega".split()
-# \boldsymbol{…} with up to two levels of braces inside
-BOLD = re.compile(r"\\(?:boldsymbol|bm)\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}")
+# \boldsymbol and \bm, then their argument: a group (read to its closing brace), a command or a character
+BOLD = re.compile(r"\\(?:boldsymbol|bm)(?![a-zA-Z])\s*(?:(\{)|(\\[a-zA-Z]+|\\.|[^\s{}\\]))")
 BOLD_SYMBOLS = {"nabla": "\U0001D6C1", "partial": "\U0001D6DB"}
 BOLD_TOKEN = re.compile(r"\\[a-zA-Z]+|\\.|.", re.S)
 KEEP_INSIDE = {"mathbf", "text", "textbf", "mathrm", "operatorname", "mathbb", "mathcal", "mathfrak", "mathsf", "mathtt",
@@ -87,6 +87,30 @@ def _bold_italic(symbols: str) -> str:
     return "".join(out)
 
 
+def _bold(latex: str) -> str:
+    """Each \\boldsymbol{…} and \\bm{…} replaced by its argument in Unicode bold (Chromium ignores
+    mathvariant); one inside another is read once, from the outside."""
+    out, at = [], 0
+    while (m := BOLD.search(latex, at)) is not None:
+        out.append(latex[at:m.start()])
+        if m.group(1) is None:   # \bm x, \boldsymbol\mu
+            out.append(_bold_italic(m.group(2)))
+            at = m.end()
+            continue
+        depth, end = 1, m.end()
+        while depth and end < len(latex):
+            if latex[end] == "\\":
+                end += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(latex[end], 0)
+            end += 1
+        if depth:
+            raise MathError("unbalanced braces")
+        out.append(_bold_italic(_bold(latex[m.end():end - 1])))
+        at = end
+    return "".join(out) + latex[at:]
+
+
 MATHML = Memo()   # kept in .cache between runs by the build (sitegen/memo.py)
 
 
@@ -121,10 +145,7 @@ def _tree(latex: str, display: bool):
     display, \\big delimiters that stretch, upright capital Greek, gather's rows centred."""
     import xml.etree.ElementTree as ET
 
-    source = BOLD.sub(lambda m: _bold_italic(m.group(1)), latex).replace(r"\mathbb{1}", "\U0001D7D9")
-    if re.search(r"\\(?:boldsymbol|bm)(?![a-zA-Z])", source):
-        raise MathError("\\boldsymbol and \\bm take letters only (Chromium ignores mathvariant, so we map "
-                        "letters to Unicode bold)")
+    source = _bold(latex).replace(r"\mathbb{1}", "\U0001D7D9")
     for pattern, replacement in REWRITES:
         source = pattern.sub(replacement, source)
     source = _color_groups(source)

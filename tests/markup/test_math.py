@@ -106,6 +106,15 @@ def test_boldsymbol_of_anything_bolds_its_letters_digits_and_nabla():
     assert "\U0001D499" in out and "<mtext>cat</mtext>" in out
 
 
+def test_boldsymbol_argument_read_to_its_closing_brace_or_as_one_token():
+    out, _ = mathml(r"\boldsymbol{\frac{a}{\sqrt{b_{1}}}}")          # three levels of braces
+    assert "\U0001D482" in out and "\U0001D483" in out and "\U0001D7CF" in out and "boldsymbol" not in out.split(">", 1)[1]
+    out, _ = mathml(r"\bm x + \boldsymbol\mu")                        # without braces, as LaTeX allows
+    assert "<mi>\U0001D499</mi>" in out and "<mi>\U0001D741</mi>" in out
+    with pytest.raises(MathError, match="unbalanced"):
+        to_mathml(r"\boldsymbol{x", False)
+
+
 def test_a_first_cell_opening_with_a_bracket_is_a_cell():
     # latex2mathml read `[` right after \begin{cases} as an optional argument (InvalidAlignmentError)
     out, _ = mathml(r"g = \begin{cases}[1, 0] & p \\ [0, 1] & 1 - p\end{cases}")
